@@ -1,0 +1,46 @@
+"""The ``gvgai`` command: one entry point, one module per subcommand.
+
+Each subcommand module exposes ``add_parser(subparsers)`` (which sets ``func`` on its parser)
+and is listed in :data:`SUBCOMMANDS`. Expected failures raise :class:`CLIError` (or one of the
+input errors below) and become one line on stderr with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from gvgai_py.level import LevelError
+
+SUBCOMMANDS = ("gvgai_py.commands.demo",)
+
+
+class CLIError(Exception):
+    """A problem with the user's input, reported as one line on stderr (exit status 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gvgai", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in SUBCOMMANDS:
+        importlib.import_module(module_name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (CLIError, LevelError, FileNotFoundError, IsADirectoryError, ValueError) as err:
+        print(f"gvgai {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"gvgai {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

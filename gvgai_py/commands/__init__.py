@@ -1,0 +1,1 @@
+"""One module per ``gvgai`` subcommand (see ``gvgai_py.cli``)."""

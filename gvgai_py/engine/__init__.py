@@ -1,0 +1,17 @@
+"""The generic VGDL-style engine. It never names a game: games are data (``gvgai_py.games``)."""
+
+from gvgai_py.engine.compiler import CompiledGame, DescriptionError
+from gvgai_py.engine.description import (
+    EOS,
+    GameDescription,
+    MultiSpriteCounter,
+    SpriteCounter,
+    rule,
+    sprite,
+)
+from gvgai_py.engine.game import Game, LevelLayout
+
+__all__ = [
+    "EOS", "CompiledGame", "DescriptionError", "Game", "GameDescription", "LevelLayout",
+    "MultiSpriteCounter", "SpriteCounter", "rule", "sprite",
+]

@@ -1,0 +1,227 @@
+"""Compile a :class:`GameDescription` for one block size into integer-indexed tables.
+
+Type names become leaf ids, groups expand to their leaves, inherited parameters are merged,
+interactions are grouped into the ordered (first, second) pair list of RULES A3.3c, and every
+effect's parameters are bound once, so the tick loop never touches a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gvgai_py.engine.description import (
+    EOS,
+    GameDescription,
+    MultiSpriteCounter,
+    SpriteNode,
+)
+from gvgai_py.engine.effects import EFFECTS, EffectFn
+from gvgai_py.engine.sprites import DIRECTIONS, NONE, SPRITE_CLASSES, SpriteClass
+
+ACTIONS_WITH_USE = ("NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP")
+ACTIONS_WITHOUT_USE = ("NIL", "LEFT", "RIGHT", "DOWN", "UP")
+ACTION_DIRECTIONS = {
+    "NIL": NONE, "USE": NONE, "LEFT": DIRECTIONS["LEFT"], "RIGHT": DIRECTIONS["RIGHT"],
+    "DOWN": DIRECTIONS["DOWN"], "UP": DIRECTIONS["UP"],
+}
+_TYPE_REFERENCES = ("stype",)
+
+
+class DescriptionError(ValueError):
+    """A game description that the engine cannot compile (unknown class, type or effect)."""
+
+
+@dataclass(eq=False)
+class SpriteType:
+    """A leaf sprite type with its class and merged parameters, ready for the tick loop."""
+
+    tid: int
+    name: str
+    sprite_class: SpriteClass
+    params: dict[str, Any]
+    static: bool
+    step: int
+    """Pixels per move: floor(speed x block size) (RULES A2)."""
+    cooldown: int
+    orientation: tuple[int, int]
+    has_default_orientation: bool
+    singleton: bool
+    symbol: str | None
+
+    @property
+    def oriented(self) -> bool:
+        return self.sprite_class.oriented
+
+    @property
+    def is_avatar(self) -> bool:
+        return self.sprite_class.act is not None
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledEffect:
+    """One effect of one (first, second) pair; ``second`` is empty for end-of-screen rules."""
+
+    name: str
+    apply: EffectFn
+    first: tuple[int, ...]
+    second: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class CompiledTermination:
+    tids: tuple[int, ...]
+    limit: int
+    win: bool
+    exact: bool
+    """True for MultiSpriteCounter (count == limit), False for SpriteCounter (count <= limit)."""
+
+
+class CompiledGame:
+    """Integer tables for one game at one block size. Shared, read-only, by every episode."""
+
+    def __init__(self, description: GameDescription, block: int = 10) -> None:
+        self.description = description
+        self.name = description.name
+        self.block = block
+        self.types: list[SpriteType] = []
+        self._groups: dict[str, list[int]] = {}
+        leaves = self._collect_leaves(description.sprites)
+        relocated = self._relocated_types(description)
+        for tid, (name, sprite_class, params, symbol) in enumerate(leaves):
+            self.types.append(self._make_type(tid, name, sprite_class, params, symbol, relocated))
+        for stype in self.types:
+            for key in _TYPE_REFERENCES:
+                if key in stype.params:
+                    stype.params[key] = self.leaf_id(stype.params[key])
+        self.avatar_types = tuple(t.tid for t in self.types if t.is_avatar)
+        if not self.avatar_types:
+            raise DescriptionError(f"{self.name}: no avatar type in the sprite set")
+        self.update_order = tuple(
+            t.tid for t in reversed(self.types) if not t.static and not t.is_avatar
+        )
+        self.legend = {
+            char: tuple(self.leaf_id(name) for name in names)
+            for char, names in description.legend.items()
+        }
+        self.eos_effects, self.pair_effects = self._compile_interactions(description)
+        self.terminations = tuple(self._compile_termination(t) for t in description.terminations)
+        uses = self.types[self.avatar_types[0]].sprite_class.uses
+        self.actions = ACTIONS_WITH_USE if uses else ACTIONS_WITHOUT_USE
+
+    # ------------------------------------------------------------------ names
+    def leaf_ids(self, name: str) -> tuple[int, ...]:
+        """Leaf type ids of a type or group name, in SpriteSet order."""
+        try:
+            return tuple(self._groups[name])
+        except KeyError:
+            raise DescriptionError(f"{self.name}: unknown sprite type {name!r}") from None
+
+    def leaf_id(self, name: str) -> int:
+        """Id of a leaf type (a group name is an error)."""
+        ids = self.leaf_ids(name)
+        if len(ids) != 1 or self.types[ids[0]].name != name:
+            raise DescriptionError(f"{self.name}: {name!r} is a group, a leaf type is needed")
+        return ids[0]
+
+    # ------------------------------------------------------------------ sprites
+    def _collect_leaves(self, nodes: tuple[SpriteNode, ...]) -> list[tuple]:
+        leaves: list[tuple] = []
+
+        def visit(node: SpriteNode, cls: str | None, params: dict, ancestors: list[str]) -> None:
+            cls = node.sprite_class or cls
+            params = {**params, **node.params}
+            if node.children:
+                for child in node.children:
+                    visit(child, cls, params, [*ancestors, node.name])
+                return
+            if cls not in SPRITE_CLASSES:
+                raise DescriptionError(f"{self.name}: {node.name!r} has unknown class {cls!r}")
+            tid = len(leaves)
+            for group in [*ancestors, node.name]:
+                self._groups.setdefault(group, []).append(tid)
+            leaves.append((node.name, SPRITE_CLASSES[cls], params, node.symbol))
+
+        for node in nodes:
+            visit(node, None, {}, [])
+        return leaves
+
+    def _relocated_types(self, description: GameDescription) -> set[str]:
+        """Names whose sprites some effect moves: they cannot live in the static cell index."""
+        names: set[str] = set()
+        for inter in description.interactions:
+            kind = EFFECTS.get(inter.effect)
+            if kind is not None and kind.relocates:
+                names.add(inter.first)
+        return names
+
+    def _make_type(
+        self,
+        tid: int,
+        name: str,
+        sprite_class: SpriteClass,
+        own: dict[str, Any],
+        symbol: str | None,
+        relocated: set[str],
+    ) -> SpriteType:
+        params = {**sprite_class.defaults, **own}
+        orientation = DIRECTIONS[params.get("orientation", "NONE")]
+        groups = {g for g, ids in self._groups.items() if tid in ids}
+        return SpriteType(
+            tid=tid,
+            name=name,
+            sprite_class=sprite_class,
+            params=params,
+            static=sprite_class.static and not (groups & relocated),
+            step=int(params.get("speed", 1.0) * self.block),
+            cooldown=max(1, int(params.get("cooldown", 1))),
+            orientation=orientation,
+            has_default_orientation="orientation" in params,
+            singleton=bool(params.get("singleton", False)),
+            symbol=symbol,
+        )
+
+    # ------------------------------------------------------------------ rules
+    def _compile_interactions(self, description: GameDescription):
+        eos: list[CompiledEffect] = []
+        pair_order: list[tuple[str, str]] = []
+        by_pair: dict[tuple[str, str], list] = {}
+        for inter in description.interactions:
+            if inter.effect not in EFFECTS:
+                raise DescriptionError(f"{self.name}: unknown effect {inter.effect!r}")
+            for second in inter.seconds:
+                key = (inter.first, second)
+                if key not in by_pair:
+                    by_pair[key] = []
+                    pair_order.append(key)
+                by_pair[key].append(inter)
+        pairs: list[CompiledEffect] = []
+        for first_name, second_name in pair_order:
+            for inter in by_pair[(first_name, second_name)]:
+                effect = self._compile_effect(inter, first_name, second_name)
+                if effect is None:
+                    continue
+                (eos if second_name == EOS else pairs).append(effect)
+        return tuple(eos), tuple(pairs)
+
+    def _compile_effect(self, inter, first_name: str, second_name: str) -> CompiledEffect | None:
+        kind = EFFECTS[inter.effect]
+        first = self.leaf_ids(first_name)
+        if kind.restores:
+            # Putting a never-moving sprite back where it started changes nothing.
+            first = tuple(t for t in first if not self.types[t].static)
+        if not first:
+            return None
+        second = () if second_name == EOS else self.leaf_ids(second_name)
+        return CompiledEffect(
+            inter.effect, kind.build(inter.params, self), first, second, float(inter.score)
+        )
+
+    def _compile_termination(self, termination) -> CompiledTermination:
+        if isinstance(termination, MultiSpriteCounter):
+            tids = tuple(t for name in termination.stypes for t in self.leaf_ids(name))
+            return CompiledTermination(tids, termination.limit, termination.win, exact=True)
+        return CompiledTermination(
+            self.leaf_ids(termination.stype), termination.limit, termination.win, exact=False
+        )

@@ -1,0 +1,346 @@
+"""One running game: the sprite stores and the tick of RULES A3.
+
+Sprites of static types (they never update and no effect moves them) live in a per-type cell
+index and never enter the per-tick loops; the few moving sprites live in per-type lists.
+Collisions between a moving sprite and static ones are at most four dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gvgai_py.engine.compiler import ACTION_DIRECTIONS, CompiledEffect, CompiledGame
+from gvgai_py.engine.sprites import Sprite
+
+
+@dataclass(frozen=True, eq=False)
+class LevelLayout:
+    """A level resolved against a compiled game: what to create where, in creation order.
+
+    Built once per level and shared by every episode on it, so a reset only creates sprites.
+    """
+
+    game: CompiledGame
+    rows: int
+    cols: int
+    placements: tuple[tuple[int, int, int], ...]
+    """(type id, x, y) in reading order, legend order within a cell (RULES A1)."""
+
+    @classmethod
+    def from_rows(cls, game: CompiledGame, rows: list[str]) -> LevelLayout:
+        block = game.block
+        placements = tuple(
+            (tid, c * block, r * block)
+            for r, line in enumerate(rows)
+            for c, char in enumerate(line)
+            for tid in game.legend[char]
+        )
+        return cls(game, len(rows), len(rows[0]) if rows else 0, placements)
+
+
+class Game:
+    """The state of one episode and the rules that advance it one tick at a time.
+
+    Args:
+        layout: the level to play.
+        rng: the episode's only source of randomness.
+        max_ticks: if given, the game ends as a loss (unless won) after the tick whose index
+            reaches it, like the Java planning track (RULES A3.6). Gymnasium environments leave
+            it ``None`` and truncate instead.
+    """
+
+    def __init__(
+        self, layout: LevelLayout, rng: np.random.Generator, max_ticks: int | None = None
+    ) -> None:
+        game = layout.game
+        self.compiled = game
+        self.layout = layout
+        self.rng = rng
+        self.max_ticks = max_ticks
+        self.block = game.block
+        self.rows, self.cols = layout.rows, layout.cols
+        self.width_px, self.height_px = layout.cols * game.block, layout.rows * game.block
+        self.types = game.types
+        n = len(game.types)
+        self.dynamic: list[list[Sprite]] = [[] for _ in range(n)]
+        self.cells: list[dict[int, list[Sprite]]] = [{} for _ in range(n)]
+        self.present = [0] * n
+        """Sprites of each type in the stores, killed-this-tick ones included until cleanup."""
+        self.static_obs = np.zeros((n, layout.rows, layout.cols), dtype=np.uint8)
+        self.killed: list[Sprite] = []
+        self.shields: set[tuple[int, int, str]] = set()
+        self.avatar: Sprite | None = None
+        self.tick = 0
+        """Ticks played so far; the next tick has this index."""
+        self.score = 0.0
+        self.won = self.lost = self.ended = False
+        self._next_uid = 0
+        for tid, x, y in layout.placements:
+            sprite = self.create(tid, x, y)
+            if sprite is not None and sprite.type.is_avatar:
+                self.avatar = sprite
+
+    # ------------------------------------------------------------------ sprites
+    def create(self, tid: int, x: int, y: int) -> Sprite | None:
+        """Create a sprite of type ``tid``; ``None`` if a singleton type already has one."""
+        stype = self.types[tid]
+        if stype.singleton and self.present[tid]:
+            return None
+        sprite = Sprite(stype, self._next_uid, x, y)
+        self._next_uid += 1
+        self.present[tid] += 1
+        if stype.static:
+            block = self.block
+            if x % block or y % block:
+                raise ValueError(f"static sprite {stype.name} created off the grid at ({x},{y})")
+            row, col = y // block, x // block
+            self.cells[tid].setdefault(row * self.cols + col, []).append(sprite)
+            self.static_obs[tid, row, col] = 1
+        else:
+            self.dynamic[tid].append(sprite)
+        return sprite
+
+    def kill(self, sprite: Sprite) -> None:
+        """Mark for removal at cleanup; the avatar is only disabled (RULES A3.3c)."""
+        if sprite is self.avatar:
+            sprite.disabled = True
+        elif not sprite.killed:
+            sprite.killed = True
+            self.killed.append(sprite)
+
+    def replace(self, old: Sprite, new: Sprite) -> None:
+        """``new`` takes ``old``'s place (transformTo); an avatar stays the avatar."""
+        if old is self.avatar:
+            self.avatar = new
+        if not old.killed:
+            old.killed = True
+            self.killed.append(old)
+
+    def sprites(self, tid: int) -> list[Sprite]:
+        """All present sprites of one leaf type, in creation order."""
+        if self.types[tid].static:
+            found = [s for group in self.cells[tid].values() for s in group]
+            found.sort(key=_uid)
+            return found
+        return list(self.dynamic[tid])
+
+    def count(self, tids: tuple[int, ...]) -> int:
+        """Live, non-disabled sprites of the given types (what terminations count)."""
+        total = sum(self.present[t] for t in tids)
+        avatar = self.avatar
+        if avatar is not None and avatar.disabled and avatar.tid in tids:
+            total -= 1
+        return total
+
+    def cell_keys(self, x: int, y: int) -> list[int]:
+        """Indices (row * cols + col) of the in-level cells a sprite at (x, y) overlaps."""
+        block, cols = self.block, self.cols
+        col0, row0 = x // block, y // block
+        if not x % block and not y % block:
+            if 0 <= row0 < self.rows and 0 <= col0 < cols:
+                return [row0 * cols + col0]
+            return []
+        col1, row1 = (x + block - 1) // block, (y + block - 1) // block
+        return [
+            r * cols + c
+            for r in range(max(row0, 0), min(row1, self.rows - 1) + 1)
+            for c in range(max(col0, 0), min(col1, cols - 1) + 1)
+        ]
+
+    # ------------------------------------------------------------------ the tick
+    def step(self, action: str) -> None:
+        """Play one tick with the avatar action ``action`` (a name from ``compiled.actions``)."""
+        avatar = self.avatar
+        if avatar is not None and not avatar.disabled:
+            avatar.last_x, avatar.last_y = avatar.x, avatar.y
+            avatar.ticks_since_move += 1
+            avatar.type.sprite_class.act(self, avatar, ACTION_DIRECTIONS[action], action == "USE")
+        self._update_sprites()
+        for effect in self.compiled.eos_effects:
+            self._run_eos_effect(effect)
+        for effect in self.compiled.pair_effects:
+            self._run_pair_effect(effect)
+        self._cleanup()
+        self._check_terminations()
+        if not self.ended and self.max_ticks is not None and self.tick >= self.max_ticks:
+            self.ended = self.lost = True
+        self.tick += 1
+
+    def _update_sprites(self) -> None:
+        """Every non-avatar moving sprite once, last-defined type first (RULES A3.2)."""
+        types, dynamic = self.types, self.dynamic
+        for tid in self.compiled.update_order:
+            group = dynamic[tid]
+            if not group:
+                continue
+            update = types[tid].sprite_class.update
+            for i in range(len(group)):
+                sprite = group[i]
+                sprite.last_x = sprite.x
+                sprite.last_y = sprite.y
+                sprite.ticks_since_move += 1
+                if update is not None:
+                    update(self, sprite)
+
+    def _run_eos_effect(self, effect: CompiledEffect) -> None:
+        width, height, block = self.width_px, self.height_px, self.block
+        apply, score = effect.apply, effect.score
+        for tid in effect.first:
+            for sprite in list(self.dynamic[tid]):
+                if sprite.killed or sprite.disabled:
+                    continue
+                x, y = sprite.x, sprite.y
+                if x < 0 or y < 0 or x + block > width or y + block > height:
+                    if apply(self, sprite, None) and score:
+                        self.score += score
+
+    def _run_pair_effect(self, effect: CompiledEffect) -> None:
+        present = self.present
+        for tid in effect.second:
+            if present[tid]:
+                break
+        else:
+            return
+        firsts = self._first_sprites(effect)
+        if not firsts:
+            return
+        block, shields, apply, score = self.block, self.shields, effect.apply, effect.score
+        name, second = effect.name, effect.second
+        for a in firsts:
+            if a.killed:
+                continue
+            for b in self._overlapping(a, second):
+                if a.killed:
+                    break
+                if abs(a.x - b.x) >= block or abs(a.y - b.y) >= block:
+                    continue
+                if shields and (a.tid, b.tid, name) in shields:
+                    continue
+                if apply(self, a, b) and score:
+                    self.score += score
+
+    def _first_sprites(self, effect: CompiledEffect) -> list[Sprite]:
+        """The first-type sprites an effect may apply to, in type then creation order.
+
+        Static first sprites are found from the second side (usually a few moving sprites)
+        through the cell index instead of scanning every static sprite.
+        """
+        present, types = self.present, self.types
+        firsts: list[Sprite] = []
+        for tid in effect.first:
+            if not present[tid]:
+                continue
+            if not types[tid].static:
+                firsts.extend(self.dynamic[tid])
+                continue
+            cells = self.cells[tid]
+            keys: set[int] = set()
+            for other in effect.second:
+                if not present[other]:
+                    continue
+                if types[other].static:
+                    keys.update(k for k in self.cells[other] if k in cells)
+                else:
+                    for b in self.dynamic[other]:
+                        keys.update(self.cell_keys(b.x, b.y))
+            near = [s for k in keys if k in cells for s in cells[k]]
+            near.sort(key=_uid)
+            firsts.extend(near)
+        return firsts
+
+    def _overlapping(self, a: Sprite, second: tuple[int, ...]) -> list[Sprite]:
+        """Sprites of the ``second`` types overlapping ``a`` now, killed-this-tick ones included."""
+        present, types, block = self.present, self.types, self.block
+        x, y = a.x, a.y
+        found: list[Sprite] = []
+        keys = None
+        for tid in second:
+            if not present[tid]:
+                continue
+            if types[tid].static:
+                if keys is None:
+                    keys = self.cell_keys(x, y)
+                cells = self.cells[tid]
+                for key in keys:
+                    group = cells.get(key)
+                    if group:
+                        found.extend(group)
+            else:
+                for b in self.dynamic[tid]:
+                    if b is not a and -block < b.x - x < block and -block < b.y - y < block:
+                        found.append(b)
+        return found
+
+    def _cleanup(self) -> None:
+        for sprite in self.killed:
+            tid = sprite.tid
+            self.present[tid] -= 1
+            if sprite.type.static:
+                row, col = sprite.y // self.block, sprite.x // self.block
+                key = row * self.cols + col
+                group = self.cells[tid][key]
+                group.remove(sprite)
+                if not group:
+                    del self.cells[tid][key]
+                    self.static_obs[tid, row, col] = 0
+            else:
+                self.dynamic[tid].remove(sprite)
+        self.killed.clear()
+        self.shields.clear()
+
+    def _check_terminations(self) -> None:
+        for term in self.compiled.terminations:
+            n = self.count(term.tids)
+            if (n == term.limit) if term.exact else (n <= term.limit):
+                self.ended = True
+                self.won, self.lost = term.win, not term.win
+                return
+
+    # ------------------------------------------------------------------ views
+    def symbolic(self) -> np.ndarray:
+        """One-hot ``(types, rows, cols)`` uint8: a sprite marks every cell it overlaps."""
+        obs = self.static_obs.copy()
+        block, cols = self.block, self.cols
+        for tid, group in enumerate(self.dynamic):
+            for s in group:
+                x, y = s.x, s.y
+                if not x % block and not y % block:
+                    r, c = y // block, x // block
+                    if 0 <= r < self.rows and 0 <= c < cols:
+                        obs[tid, r, c] = 1
+                else:
+                    for key in self.cell_keys(x, y):
+                        obs[tid, key // cols, key % cols] = 1
+        return obs
+
+    def clone(self) -> Game:
+        """An independent copy of the whole state, RNG included: replaying the same actions on
+        the copy and on the original gives the same results."""
+        copy = Game.__new__(Game)
+        copy.__dict__.update(self.__dict__)
+        twins: dict[int, Sprite] = {}
+
+        def twin(sprite: Sprite) -> Sprite:
+            clone = sprite.copy()
+            twins[sprite.uid] = clone
+            return clone
+
+        copy.dynamic = [[twin(s) for s in group] for group in self.dynamic]
+        copy.cells = [
+            {k: [twin(s) for s in group] for k, group in cells.items()} for cells in self.cells
+        ]
+        copy.present = list(self.present)
+        copy.static_obs = self.static_obs.copy()
+        copy.killed = [twins[s.uid] for s in self.killed]
+        copy.shields = set(self.shields)
+        copy.avatar = twins.get(self.avatar.uid) if self.avatar is not None else None
+        bit_generator = type(self.rng.bit_generator)()
+        bit_generator.state = self.rng.bit_generator.state
+        copy.rng = np.random.Generator(bit_generator)
+        return copy
+
+
+def _uid(sprite: Sprite) -> int:
+    return sprite.uid

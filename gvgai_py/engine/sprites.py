@@ -1,0 +1,198 @@
+"""Sprite records and the per-tick behaviour of each sprite class (RULES A2, A7).
+
+A :class:`Sprite` is a plain record; what it does each tick is decided by its type's
+:class:`SpriteClass`. Behaviours receive the running game so they can draw random numbers and
+create sprites; they never look at other sprites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gvgai_py.engine.compiler import SpriteType
+    from gvgai_py.engine.game import Game
+
+NONE = (0, 0)
+LEFT = (-1, 0)
+RIGHT = (1, 0)
+UP = (0, -1)
+DOWN = (0, 1)
+DIRECTIONS = {"LEFT": LEFT, "RIGHT": RIGHT, "UP": UP, "DOWN": DOWN, "NONE": NONE}
+RANDOM_NPC_CHOICES = (UP, LEFT, DOWN, RIGHT)
+
+
+class Sprite:
+    """One sprite: an axis-aligned square of the block size at an integer pixel position."""
+
+    __slots__ = (
+        "type", "tid", "uid", "x", "y", "last_x", "last_y", "ticks_since_move",
+        "dx", "dy", "killed", "disabled", "first_update", "age",
+        "npc_counter", "npc_dx", "npc_dy", "spawn_start", "spawned", "resources",
+    )
+
+    def __init__(self, stype: SpriteType, uid: int, x: int, y: int) -> None:
+        self.type = stype
+        self.tid = stype.tid
+        self.uid = uid
+        self.x = x
+        self.y = y
+        self.last_x = x
+        self.last_y = y
+        self.ticks_since_move = 0
+        self.dx, self.dy = stype.orientation
+        self.killed = False
+        self.disabled = False
+        self.first_update = True
+        self.age = 0
+        self.npc_counter = 0
+        self.npc_dx = 0
+        self.npc_dy = 0
+        self.spawn_start = 0
+        self.spawned = 0
+        self.resources: dict[str, int] = {}
+
+    def copy(self) -> Sprite:
+        """An independent copy (same uid), for game-state snapshots."""
+        clone = Sprite.__new__(Sprite)
+        for name in Sprite.__slots__:
+            setattr(clone, name, getattr(self, name))
+        clone.resources = dict(self.resources)
+        return clone
+
+    def __repr__(self) -> str:
+        return f"<{self.type.name}#{self.uid} at ({self.x},{self.y})>"
+
+
+def try_move(sprite: Sprite, dx: int, dy: int, pixels: int) -> bool:
+    """Move ``pixels`` in (dx, dy) if the cooldown allows it (RULES A2); reset the counter."""
+    if sprite.ticks_since_move < sprite.type.cooldown or (dx == 0 and dy == 0):
+        return False
+    sprite.x += dx * pixels
+    sprite.y += dy * pixels
+    sprite.ticks_since_move = 0
+    return True
+
+
+def passive_move(sprite: Sprite) -> None:
+    """Missile-style movement along the sprite's orientation, skipped on its first update."""
+    if sprite.first_update:
+        sprite.first_update = False
+        return
+    try_move(sprite, sprite.dx, sprite.dy, sprite.type.step)
+
+
+def update_random_npc(game: Game, sprite: Sprite) -> None:
+    """Repeat the last direction ``cons`` times, then draw a new one (RULES A7, RandomNPC)."""
+    if sprite.npc_counter < sprite.type.params["cons"]:
+        sprite.npc_counter += 1
+    else:
+        sprite.npc_dx, sprite.npc_dy = RANDOM_NPC_CHOICES[int(game.rng.integers(4))]
+        sprite.npc_counter = 0
+    try_move(sprite, sprite.npc_dx, sprite.npc_dy, sprite.type.step)
+
+
+def update_spawn_point(game: Game, sprite: Sprite) -> None:
+    """Attempt a spawn on ticks where (first-update tick + tick) is a multiple of the cooldown."""
+    stype = sprite.type
+    if sprite.first_update:
+        sprite.first_update = False
+        sprite.spawn_start = game.tick
+    if (sprite.spawn_start + game.tick) % stype.cooldown != 0:
+        return
+    prob = stype.params["prob"]
+    if prob < 1 and game.rng.random() >= prob:
+        return
+    if game.create(stype.params["stype"], sprite.x, sprite.y) is not None:
+        sprite.spawned += 1
+        total = stype.params["total"]
+        if 0 < total <= sprite.spawned:
+            game.kill(sprite)
+
+
+def update_flicker(game: Game, sprite: Sprite) -> None:
+    """Age by one tick; die once older than ``limit`` (RULES A7, Flicker)."""
+    if sprite.age > sprite.type.params["limit"]:
+        game.kill(sprite)
+    sprite.age += 1
+
+
+def update_missile(game: Game, sprite: Sprite) -> None:
+    passive_move(sprite)
+
+
+def act_moving_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
+    """Move one step in the requested direction; blocking is left to the rules."""
+    try_move(sprite, direction[0], direction[1], sprite.type.step)
+
+
+def act_shoot_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
+    """Oriented avatar: turn in place if the direction differs from the facing, else move.
+
+    USE (on a tick with no direction) creates ``stype`` in the cell in front of the avatar.
+    """
+    if direction != NONE:
+        if direction != (sprite.dx, sprite.dy):
+            sprite.dx, sprite.dy = direction
+        else:
+            try_move(sprite, direction[0], direction[1], sprite.type.step)
+    elif use:
+        block = game.block
+        shot = game.create(
+            sprite.type.params["stype"], sprite.x + sprite.dx * block, sprite.y + sprite.dy * block
+        )
+        if shot is not None and shot.type.oriented:
+            shot.dx, shot.dy = sprite.dx, sprite.dy
+
+
+def act_ongoing_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
+    """Steer immediately (reversal included), NIL keeps the facing; then always move on."""
+    if direction != NONE:
+        sprite.dx, sprite.dy = direction
+    passive_move(sprite)
+
+
+@dataclass(frozen=True)
+class SpriteClass:
+    """What a VGDL sprite class does.
+
+    ``static`` classes never update themselves, so the engine keeps them out of the tick loop.
+    Avatars act on the agent's action instead of updating; ``uses`` says whether USE is an action.
+    """
+
+    name: str
+    defaults: dict[str, Any]
+    static: bool = False
+    update: Callable[[Game, Sprite], None] | None = None
+    act: Callable[[Game, Sprite, tuple[int, int], bool], None] | None = None
+    oriented: bool = False
+    uses: bool = False
+
+
+_FLICKER = {"limit": 1}
+_AVATAR = {"speed": 1.0, "cooldown": 1}
+_ORIENTED_AVATAR = {**_AVATAR, "orientation": "RIGHT"}
+
+SPRITE_CLASSES: dict[str, SpriteClass] = {
+    c.name: c
+    for c in (
+        SpriteClass("Immovable", {}, static=True),
+        SpriteClass("Door", {}, static=True),
+        SpriteClass("Passive", {}, static=True),
+        SpriteClass("Resource", {"value": 1, "limit": 2}, static=True),
+        SpriteClass("Missile", {"speed": 1.0, "cooldown": 1}, update=update_missile),
+        SpriteClass("RandomNPC", {"speed": 1.0, "cooldown": 1, "cons": 0}, update=update_random_npc),
+        SpriteClass(
+            "SpawnPoint", {"cooldown": 1, "prob": 1.0, "total": 0}, update=update_spawn_point
+        ),
+        SpriteClass("Flicker", _FLICKER, update=update_flicker),
+        SpriteClass("OrientedFlicker", {**_FLICKER, "speed": 0.0}, update=update_flicker,
+                    oriented=True),
+        SpriteClass("MovingAvatar", _AVATAR, act=act_moving_avatar),
+        SpriteClass("ShootAvatar", _ORIENTED_AVATAR, act=act_shoot_avatar, oriented=True,
+                    uses=True),
+        SpriteClass("OngoingAvatar", _ORIENTED_AVATAR, act=act_ongoing_avatar, oriented=True),
+    )
+}

@@ -1,0 +1,202 @@
+"""Gymnasium environments for the four games (ids ``gvgai/<Game>-v0``).
+
+Observation (``obs_type``):
+    ``"symbolic"`` (default): ``uint8`` array ``(channels, rows, cols)``, one channel per leaf
+    sprite type in SpriteSet order (``env.unwrapped.channel_names``); a cell is 1 when a sprite
+    of that type overlaps it, so a sprite between cells marks every cell it touches.
+    ``"ascii"``: the grid as level text (one line per row, see :meth:`GVGAIEnv.ascii`).
+Actions: ``Discrete``; 0 is NIL, then GVGAI-Gym's order USE, LEFT, RIGHT, DOWN, UP (USE only
+    for games that have it). ``env.unwrapped.get_action_meanings()`` lists them.
+Reward: the change in game score. ``info``: ``score`` (cumulative), ``won``, ``lost``, ``ticks``
+    (ticks played), ``level_seed`` (for generated levels).
+Episode end: ``terminated`` on a win or a loss. ``truncated`` after ``max_steps`` steps (2000, as
+    GVGAI-Gym), with no loss flag; the Java planning track instead ends tick 2000 as a loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from gvgai_py.engine import Game, LevelLayout
+from gvgai_py.engine.registry import compiled
+from gvgai_py.level import Level, resolve_game
+
+LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
+OUR_LEVELS = 5
+
+
+def builtin_level_path(game: str, index: int) -> Path:
+    """Path of one of our hand-designed levels, ``levels/<game>/lvl<index>.txt``."""
+    if not 0 <= index < OUR_LEVELS:
+        raise ValueError(f"level index must be 0-{OUR_LEVELS - 1}, got {index}")
+    return Path(str(resources.files("levels").joinpath(game, f"lvl{index}.txt")))
+
+
+def load_level(game: str, spec: int | str | Path | Level) -> Level:
+    """A level from an index of our levels, a file path or a :class:`Level`."""
+    if isinstance(spec, Level):
+        if spec.game != game:
+            raise ValueError(f"level is for {spec.game}, not {game}")
+        return spec
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+        return Level.from_file(builtin_level_path(game, int(spec)), game)
+    if isinstance(spec, (str, Path)):
+        return Level.from_file(spec, game)
+    raise TypeError(f"level must be an index, a path, a Level or a callable, got {spec!r}")
+
+
+class GVGAIEnv(gym.Env):
+    """One GVGAI game as a Gymnasium environment; see the module docstring for the spaces."""
+
+    metadata = {"render_modes": ["ansi"], "render_fps": 15}
+
+    def __init__(
+        self,
+        game: str,
+        level: LevelSpec = 0,
+        obs_type: str = "symbolic",
+        max_steps: int = 2000,
+        size: tuple[int, int] | None = None,
+        render_mode: str | None = None,
+    ) -> None:
+        self.description = resolve_game(game)
+        self.game_name = self.description.name
+        self.compiled = compiled(self.description)
+        if obs_type not in ("symbolic", "ascii"):
+            raise ValueError(f"obs_type must be 'symbolic' or 'ascii', got {obs_type!r}")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
+        if max_steps <= 0:
+            raise ValueError(f"max_steps must be positive, got {max_steps}")
+        self.obs_type = obs_type
+        self.max_steps = max_steps
+        self.render_mode = render_mode
+        self._level_source: Callable[[np.random.Generator], Level] | None = None
+        if callable(level) and not isinstance(level, Level):
+            self._level_source = level
+            if size is None:
+                raise ValueError("size=(rows, cols) is required with a level generator")
+            self.level: Level | None = None
+        else:
+            self.level = load_level(self.game_name, level)
+        self._layout = (
+            None if self.level is None else LevelLayout.from_rows(self.compiled, list(self.level.rows))
+        )
+        self.size = tuple(size) if size is not None else (self.level.height, self.level.width)
+        if self.level is not None:
+            self._check_fits(self.level)
+        self.channel_names = tuple(t.name for t in self.compiled.types)
+        self.action_space = spaces.Discrete(len(self.compiled.actions))
+        rows, cols = self.size
+        if obs_type == "symbolic":
+            self.observation_space = spaces.Box(
+                0, 1, (len(self.channel_names), rows, cols), dtype=np.uint8
+            )
+        else:
+            self.observation_space = spaces.Text(
+                max_length=rows * (cols + 1), min_length=0, charset=self._ascii_charset()
+            )
+        self._build_ascii_tables()
+        self.game: Game | None = None
+        self._steps = 0
+
+    # ------------------------------------------------------------------ gym API
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Any, dict[str, Any]]:
+        super().reset(seed=seed)
+        layout = self._layout
+        if self._level_source is not None:
+            self.level = self._level_source(self.np_random)
+            self._check_fits(self.level)
+            layout = LevelLayout.from_rows(self.compiled, list(self.level.rows))
+        episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
+        self.game = Game(layout, episode_rng)
+        self._steps = 0
+        return self._observation(), self._info()
+
+    def step(self, action: int) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        game = self.game
+        if game is None:
+            raise RuntimeError("call reset() before step()")
+        before = game.score
+        game.step(self.compiled.actions[int(action)])
+        self._steps += 1
+        terminated = game.ended
+        truncated = not terminated and self._steps >= self.max_steps
+        return self._observation(), game.score - before, terminated, truncated, self._info()
+
+    def render(self) -> str | None:
+        if self.render_mode == "ansi":
+            return self.ascii()
+        return None
+
+    def get_action_meanings(self) -> list[str]:
+        """Action names by index, e.g. ``['NIL', 'USE', 'LEFT', 'RIGHT', 'DOWN', 'UP']``."""
+        return list(self.compiled.actions)
+
+    # ------------------------------------------------------------------ views
+    def ascii(self) -> str:
+        """The current grid as level text: each cell shows the legend character of exactly the
+        sprites in it, or else the symbol of its top-most sprite (last in the SpriteSet)."""
+        presence = self.game.symbolic()
+        rows, cols = presence.shape[1:]
+        lines = []
+        for r in range(rows):
+            chars = []
+            for c in range(cols):
+                present = tuple(np.flatnonzero(presence[:, r, c]).tolist())
+                char = self._char_of_set.get(present)
+                if char is None:
+                    char = self._char_of_type[present[-1]] if present else " "
+                chars.append(char)
+            lines.append("".join(chars))
+        return "\n".join(lines)
+
+    def _observation(self) -> Any:
+        if self.obs_type == "ascii":
+            return self.ascii()
+        obs = self.game.symbolic()
+        rows, cols = self.size
+        if obs.shape[1:] == (rows, cols):
+            return obs
+        padded = np.zeros((obs.shape[0], rows, cols), dtype=np.uint8)
+        padded[:, : obs.shape[1], : obs.shape[2]] = obs
+        return padded
+
+    def _info(self) -> dict[str, Any]:
+        game = self.game
+        return {"score": float(game.score), "won": game.won, "lost": game.lost, "ticks": game.tick}
+
+    def _check_fits(self, level: Level) -> None:
+        rows, cols = self.size
+        if level.height > rows or level.width > cols:
+            raise ValueError(
+                f"level is {level.height}x{level.width} but the observation size is "
+                f"{rows}x{cols}; pass a larger size=(rows, cols)"
+            )
+
+    def _build_ascii_tables(self) -> None:
+        types = self.compiled.types
+        self._char_of_set = {
+            tuple(sorted(set(tids))): char for char, tids in self.compiled.legend.items()
+        }
+        self._char_of_type = {}
+        for stype in types:
+            candidates = [
+                (len(tids), char) for char, tids in self.compiled.legend.items()
+                if stype.tid in tids
+            ]
+            by_fewest = min(candidates, key=lambda pair: pair[0])[1] if candidates else "?"
+            self._char_of_type[stype.tid] = stype.symbol or by_fewest
+
+    def _ascii_charset(self) -> str:
+        symbols = {t.symbol for t in self.compiled.types if t.symbol}
+        return "".join(sorted(set(self.compiled.legend) | symbols | {" ", "\n", "?"}))
