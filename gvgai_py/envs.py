@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import resources
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import gymnasium as gym
 import numpy as np
@@ -30,6 +31,33 @@ from gvgai_py.level import Level, resolve_game
 
 LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
 OUR_LEVELS = 5
+LEVEL_SOURCE_GROUP = "gvgai_py.level_sources"
+"""Entry-point group of named level sources (``level="pcg"``). The generators package plugs in
+here, so that this package never imports it."""
+
+
+class LevelSource(Protocol):
+    """A named source of levels, created as ``factory(game, **kwargs)`` from an entry point.
+
+    Called at every reset with the environment's generator; ``max_size`` fixes the observation
+    size; ``info()`` is merged into the step ``info`` (difficulty, level seed, ...).
+    """
+
+    max_size: tuple[int, int]
+
+    def __call__(self, rng: np.random.Generator) -> Level: ...
+
+    def set_difficulty(self, difficulty: float) -> None: ...
+
+    def info(self) -> dict[str, Any]: ...
+
+
+def named_level_source(name: str, game: str, **kwargs: Any) -> LevelSource:
+    """Build the level source registered under ``name`` (an entry point) for ``game``."""
+    found = entry_points(group=LEVEL_SOURCE_GROUP, name=name)
+    if not found:
+        raise ValueError(f"level file {name!r} not found and no level source has that name")
+    return next(iter(found)).load()(game, **kwargs)
 
 
 def builtin_level_path(game: str, index: int) -> Path:
@@ -65,6 +93,7 @@ class GVGAIEnv(gym.Env):
         max_steps: int = 2000,
         size: tuple[int, int] | None = None,
         render_mode: str | None = None,
+        **level_source_kwargs: Any,
     ) -> None:
         self.description = resolve_game(game)
         self.game_name = self.description.name
@@ -79,6 +108,11 @@ class GVGAIEnv(gym.Env):
         self.max_steps = max_steps
         self.render_mode = render_mode
         self._level_source: Callable[[np.random.Generator], Level] | None = None
+        if isinstance(level, str) and not Path(level).exists():
+            level = named_level_source(level, self.game_name, **level_source_kwargs)
+            size = size or level.max_size
+        elif level_source_kwargs:
+            raise TypeError(f"unexpected arguments {sorted(level_source_kwargs)}")
         if callable(level) and not isinstance(level, Level):
             self._level_source = level
             if size is None:
@@ -86,9 +120,7 @@ class GVGAIEnv(gym.Env):
             self.level: Level | None = None
         else:
             self.level = load_level(self.game_name, level)
-        self._layout = (
-            None if self.level is None else LevelLayout.from_rows(self.compiled, list(self.level.rows))
-        )
+        self._layout = None if self.level is None else self._layout_of(self.level)
         self.size = tuple(size) if size is not None else (self.level.height, self.level.width)
         if self.level is not None:
             self._check_fits(self.level)
@@ -116,7 +148,7 @@ class GVGAIEnv(gym.Env):
         if self._level_source is not None:
             self.level = self._level_source(self.np_random)
             self._check_fits(self.level)
-            layout = LevelLayout.from_rows(self.compiled, list(self.level.rows))
+            layout = self._layout_of(self.level)
         episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
         self.game = Game(layout, episode_rng)
         self._steps = 0
@@ -137,6 +169,13 @@ class GVGAIEnv(gym.Env):
         if self.render_mode == "ansi":
             return self.ascii()
         return None
+
+    def set_difficulty(self, difficulty: float) -> None:
+        """Difficulty of the levels drawn at the next resets (named level sources only)."""
+        setter = getattr(self._level_source, "set_difficulty", None)
+        if setter is None:
+            raise RuntimeError("this environment's levels have no difficulty")
+        setter(difficulty)
 
     def get_action_meanings(self) -> list[str]:
         """Action names by index, e.g. ``['NIL', 'USE', 'LEFT', 'RIGHT', 'DOWN', 'UP']``."""
@@ -173,7 +212,14 @@ class GVGAIEnv(gym.Env):
 
     def _info(self) -> dict[str, Any]:
         game = self.game
-        return {"score": float(game.score), "won": game.won, "lost": game.lost, "ticks": game.tick}
+        info = {"score": float(game.score), "won": game.won, "lost": game.lost, "ticks": game.tick}
+        source_info = getattr(self._level_source, "info", None)
+        if source_info is not None:
+            info.update(source_info())
+        return info
+
+    def _layout_of(self, level: Level) -> LevelLayout:
+        return LevelLayout.from_rows(self.compiled, list(level.rows))
 
     def _check_fits(self, level: Level) -> None:
         rows, cols = self.size

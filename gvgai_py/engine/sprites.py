@@ -183,7 +183,9 @@ SPRITE_CLASSES: dict[str, SpriteClass] = {
         SpriteClass("Passive", {}, static=True),
         SpriteClass("Resource", {"value": 1, "limit": 2}, static=True),
         SpriteClass("Missile", {"speed": 1.0, "cooldown": 1}, update=update_missile),
-        SpriteClass("RandomNPC", {"speed": 1.0, "cooldown": 1, "cons": 0}, update=update_random_npc),
+        SpriteClass(
+            "RandomNPC", {"speed": 1.0, "cooldown": 1, "cons": 0}, update=update_random_npc
+        ),
         SpriteClass(
             "SpawnPoint", {"cooldown": 1, "prob": 1.0, "total": 0}, update=update_spawn_point
         ),
