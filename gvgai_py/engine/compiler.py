@@ -101,7 +101,8 @@ class CompiledGame:
         self.update_order = tuple(
             t.tid for t in reversed(self.types) if not t.static and not t.is_avatar
         )
-        self.legend = {
+        # A space creates nothing (RULES A1): short level lines are padded with spaces.
+        self.legend = {" ": ()} | {
             char: tuple(self.leaf_id(name) for name in names)
             for char, names in description.legend.items()
         }
