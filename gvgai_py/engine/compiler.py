@@ -67,6 +67,13 @@ class CompiledEffect:
     first: tuple[int, ...]
     second: tuple[int, ...]
     score: float
+    skips_unmoved: bool
+    """The effect only puts its first sprite back at its start-of-tick place and scores nothing,
+    so a first sprite that is still there can be skipped without changing anything."""
+    indexable: frozenset[int]
+    """Moving second types whose sprites may be looked up through a cell index built when the
+    effect starts: the effect neither creates them nor moves them anywhere but back to their
+    start-of-tick place (which the index also covers)."""
 
 
 @dataclass(frozen=True)
@@ -215,8 +222,14 @@ class CompiledGame:
         if not first:
             return None
         second = () if second_name == EOS else self.leaf_ids(second_name)
+        created = self.leaf_id(inter.params["stype"]) if kind.creates else None
+        indexable = frozenset(
+            t for t in second
+            if not self.types[t].static and t != created and not (kind.relocates and t in first)
+        )
         return CompiledEffect(
-            inter.effect, kind.build(inter.params, self), first, second, float(inter.score)
+            inter.effect, kind.build(inter.params, self), first, second, float(inter.score),
+            skips_unmoved=kind.restores and not inter.score, indexable=indexable,
         )
 
     def _compile_termination(self, termination) -> CompiledTermination:

@@ -191,18 +191,19 @@ class EffectKind:
 
     ``relocates``: moves the first sprite somewhere new (its type can then not be kept in the
     static cell index). ``restores``: only ever puts it back at its start-of-tick place, which is a
-    no-op on a sprite that never moves.
+    no-op on a sprite that never moves. ``creates``: may create a sprite of type ``stype``.
     """
 
     build: Callable[[dict[str, Any], CompiledGame], EffectFn]
     relocates: bool = False
     restores: bool = False
+    creates: bool = False
 
 
 EFFECTS: dict[str, EffectKind] = {
     "stepBack": EffectKind(step_back, restores=True),
     "killSprite": EffectKind(kill_sprite),
-    "transformTo": EffectKind(transform_to),
+    "transformTo": EffectKind(transform_to, creates=True),
     "collectResource": EffectKind(collect_resource),
     "killIfFromAbove": EffectKind(kill_if_from_above),
     "killIfOtherHasMore": EffectKind(kill_if_other_has_more),
@@ -210,7 +211,7 @@ EFFECTS: dict[str, EffectKind] = {
     "shieldFrom": EffectKind(shield_from),
     "wrapAround": EffectKind(wrap_around, relocates=True),
     "reverseDirection": EffectKind(reverse_direction),
-    "spawn": EffectKind(spawn),
-    "spawnIfHasMore": EffectKind(spawn_if_has_more),
+    "spawn": EffectKind(spawn, creates=True),
+    "spawnIfHasMore": EffectKind(spawn_if_has_more, creates=True),
     "changeResource": EffectKind(change_resource),
 }

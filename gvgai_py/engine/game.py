@@ -7,12 +7,16 @@ Collisions between a moving sprite and static ones are at most four dictionary l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS, CompiledEffect, CompiledGame
 from gvgai_py.engine.sprites import Sprite
+
+INDEX_WORTH_IT = 64
+"""Build a cell index for a moving second type when (first sprites x second sprites) exceeds
+this; below it, comparing every pair is cheaper."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +31,8 @@ class LevelLayout:
     cols: int
     placements: tuple[tuple[int, int, int], ...]
     """(type id, x, y) in reading order, legend order within a cell (RULES A1)."""
+    cell_keys_cache: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    """Memo of :meth:`Game.cell_keys` by pixel position, shared by the level's episodes."""
 
     @classmethod
     def from_rows(cls, game: CompiledGame, rows: list[str]) -> LevelLayout:
@@ -72,6 +78,7 @@ class Game:
         self.killed: list[Sprite] = []
         self.shields: set[tuple[int, int, str]] = set()
         self.avatar: Sprite | None = None
+        self._cell_keys_cache = layout.cell_keys_cache
         self.tick = 0
         """Ticks played so far; the next tick has this index."""
         self.score = 0.0
@@ -135,19 +142,25 @@ class Game:
         return total
 
     def cell_keys(self, x: int, y: int) -> list[int]:
-        """Indices (row * cols + col) of the in-level cells a sprite at (x, y) overlaps."""
-        block, cols = self.block, self.cols
-        col0, row0 = x // block, y // block
-        if not x % block and not y % block:
-            if 0 <= row0 < self.rows and 0 <= col0 < cols:
-                return [row0 * cols + col0]
-            return []
-        col1, row1 = (x + block - 1) // block, (y + block - 1) // block
-        return [
-            r * cols + c
-            for r in range(max(row0, 0), min(row1, self.rows - 1) + 1)
-            for c in range(max(col0, 0), min(col1, cols - 1) + 1)
-        ]
+        """Indices (row * cols + col) of the in-level cells a sprite at (x, y) overlaps.
+
+        The result is shared (memoised per level): do not modify it.
+        """
+        keys = self._cell_keys_cache.get((x, y))
+        if keys is None:
+            block, cols = self.block, self.cols
+            col0, row0 = x // block, y // block
+            col1, row1 = (x + block - 1) // block, (y + block - 1) // block
+            keys = [
+                r * cols + c
+                for r in range(max(row0, 0), min(row1, self.rows - 1) + 1)
+                for c in range(max(col0, 0), min(col1, cols - 1) + 1)
+            ]
+            # Sprites that left the level (Solarfox shots fly on forever) are not memoised,
+            # so the memo stays as small as the level.
+            if keys:
+                self._cell_keys_cache[(x, y)] = keys
+        return keys
 
     # ------------------------------------------------------------------ the tick
     def step(self, action: str) -> None:
@@ -204,14 +217,21 @@ class Game:
         else:
             return
         firsts = self._first_sprites(effect)
+        if effect.skips_unmoved:
+            firsts = [a for a in firsts if a.x != a.last_x or a.y != a.last_y]
         if not firsts:
             return
         block, shields, apply, score = self.block, self.shields, effect.apply, effect.score
         name, second = effect.name, effect.second
+        indexes = {
+            tid: self._moving_index(tid)
+            for tid in effect.indexable
+            if present[tid] * len(firsts) > INDEX_WORTH_IT
+        }
         for a in firsts:
             if a.killed:
                 continue
-            for b in self._overlapping(a, second):
+            for b in self._overlapping(a, second, indexes):
                 if a.killed:
                     break
                 if abs(a.x - b.x) >= block or abs(a.y - b.y) >= block:
@@ -250,8 +270,33 @@ class Game:
             firsts.extend(near)
         return firsts
 
-    def _overlapping(self, a: Sprite, second: tuple[int, ...]) -> list[Sprite]:
-        """Sprites of the ``second`` types overlapping ``a`` now, killed-this-tick ones included."""
+    def _moving_index(self, tid: int) -> dict[int, list[Sprite]]:
+        """Moving sprites of one type by the cells they overlap now or at the start of the tick.
+
+        Within one effect a sprite only moves back to its start-of-tick place (see
+        ``CompiledEffect.indexable``), so the index stays a superset of the true overlaps.
+        """
+        index: dict[int, list[Sprite]] = {}
+        for sprite in self.dynamic[tid]:
+            keys = self.cell_keys(sprite.x, sprite.y)
+            if sprite.last_x != sprite.x or sprite.last_y != sprite.y:
+                keys = set(keys).union(self.cell_keys(sprite.last_x, sprite.last_y))
+            for key in keys:
+                group = index.get(key)
+                if group is None:
+                    index[key] = [sprite]
+                else:
+                    group.append(sprite)
+        return index
+
+    def _overlapping(
+        self,
+        a: Sprite,
+        second: tuple[int, ...],
+        indexes: dict[int, dict[int, list[Sprite]]],
+    ) -> list[Sprite]:
+        """Sprites of the ``second`` types overlapping ``a`` now, killed-this-tick ones included,
+        in type order, then creation order."""
         present, types, block = self.present, self.types, self.block
         x, y = a.x, a.y
         found: list[Sprite] = []
@@ -259,14 +304,20 @@ class Game:
         for tid in second:
             if not present[tid]:
                 continue
-            if types[tid].static:
+            if types[tid].static or tid in indexes:
                 if keys is None:
                     keys = self.cell_keys(x, y)
-                cells = self.cells[tid]
+                cells = self.cells[tid] if types[tid].static else indexes[tid]
+                start = len(found)
                 for key in keys:
                     group = cells.get(key)
                     if group:
                         found.extend(group)
+                if tid in indexes:
+                    near = found[start:]
+                    if len(near) > 1:  # a sprite between cells is listed under each of them
+                        near = sorted(set(near), key=_uid)
+                    found[start:] = [b for b in near if b is not a]
             else:
                 for b in self.dynamic[tid]:
                     if b is not a and -block < b.x - x < block and -block < b.y - y < block:
@@ -302,17 +353,11 @@ class Game:
     def symbolic(self) -> np.ndarray:
         """One-hot ``(types, rows, cols)`` uint8: a sprite marks every cell it overlaps."""
         obs = self.static_obs.copy()
-        block, cols = self.block, self.cols
+        cols = self.cols
         for tid, group in enumerate(self.dynamic):
             for s in group:
-                x, y = s.x, s.y
-                if not x % block and not y % block:
-                    r, c = y // block, x // block
-                    if 0 <= r < self.rows and 0 <= c < cols:
-                        obs[tid, r, c] = 1
-                else:
-                    for key in self.cell_keys(x, y):
-                        obs[tid, key // cols, key % cols] = 1
+                for key in self.cell_keys(s.x, s.y):
+                    obs[tid, key // cols, key % cols] = 1
         return obs
 
     def clone(self) -> Game:

@@ -1,0 +1,142 @@
+"""Compare a uniform random agent on the 20 original GVGAI levels with the Java engine.
+
+The Java reference (``java_random_agent_stats_B10.csv``, block size 10, NIL included) ran
+200 episodes per level under the planning-track rules: the game ends as a loss after tick
+index 2000 and ``ticks`` is the final tick index (actions taken minus one). We play the same
+way, straight on the engine, and write ``docs/fidelity.md``.
+
+Targets: mean score and mean length within 3 standard errors of the difference, win rate
+within 0.03 + 2 standard errors.
+
+    python scripts/fidelity.py [--episodes 500] [--reference DIR] [--out docs/fidelity.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from gvgai_py import GAMES, Level
+from gvgai_py.engine import Game, LevelLayout
+from gvgai_py.engine.registry import compiled
+
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "gvgai-reference"
+JAVA_MAX_TICKS = 2000
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Mean, population standard deviation and size of one statistic's sample."""
+
+    mean: float
+    std: float
+    n: int
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Sample:
+        return cls(float(values.mean()), float(values.std()), len(values))
+
+    def standard_error_with(self, other: Sample) -> float:
+        """Standard error of the difference of the two means."""
+        return math.sqrt(self.std**2 / self.n + other.std**2 / other.n)
+
+
+def play_random(level: Level, episodes: int, seed: int) -> dict[str, np.ndarray]:
+    """Per-episode win, score and Java-convention ticks of a uniform random agent (NIL too)."""
+    game = compiled(GAMES[level.game])
+    layout = LevelLayout.from_rows(game, list(level.rows))
+    seeds = np.random.SeedSequence(seed).spawn(episodes)
+    wins, scores, ticks = np.zeros(episodes), np.zeros(episodes), np.zeros(episodes)
+    for episode, episode_seed in enumerate(seeds):
+        game_rng, agent_rng = (np.random.default_rng(s) for s in episode_seed.spawn(2))
+        state = Game(layout, game_rng, max_ticks=JAVA_MAX_TICKS)
+        actions = game.actions
+        choices = agent_rng.integers(len(actions), size=JAVA_MAX_TICKS + 1)
+        while not state.ended:
+            state.step(actions[choices[state.tick]])
+        # Java reports a win with a non-positive score as 1 (RULES A4).
+        scores[episode] = 1.0 if state.won and state.score <= 0 else state.score
+        wins[episode] = state.won
+        ticks[episode] = state.tick - 1
+    return {"win": wins, "score": scores, "ticks": ticks}
+
+
+def read_reference(reference: Path) -> dict[tuple[str, int], dict[str, Sample]]:
+    rows = {}
+    with open(reference / "java_random_agent_stats_B10.csv") as f:
+        for row in csv.DictReader(f):
+            n = int(row["episodes"])
+            win = float(row["win_rate"])
+            rows[(row["game"], int(row["level"]))] = {
+                "win": Sample(win, math.sqrt(win * (1 - win)), n),
+                "score": Sample(float(row["score_mean"]), float(row["score_std"]), n),
+                "ticks": Sample(float(row["ticks_mean"]), float(row["ticks_std"]), n),
+            }
+    return rows
+
+
+def within_target(stat: str, ours: Sample, java: Sample) -> tuple[bool, float]:
+    """Whether the difference meets the target, and the difference in standard errors."""
+    se = ours.standard_error_with(java)
+    diff = abs(ours.mean - java.mean)
+    in_se = diff / se if se > 0 else (0.0 if diff == 0 else math.inf)
+    if stat == "win":
+        return diff <= 0.03 + 2 * se, in_se
+    return in_se <= 3, in_se
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--reference", type=Path, default=REFERENCE)
+    parser.add_argument("--out", type=Path, default=Path("docs/fidelity.md"))
+    parser.add_argument("--games", nargs="*", default=list(GAMES))
+    args = parser.parse_args(argv)
+    if not (args.reference / "levels").is_dir():
+        print(f"no reference levels in {args.reference}", file=sys.stderr)
+        return 2
+    java = read_reference(args.reference)
+    lines = [
+        "# Fidelity: random agent, ours vs the Java engine (block size 10, NIL included)",
+        "",
+        f"Ours: {args.episodes} episodes per level (seed {args.seed}); Java: 200 episodes "
+        "(`java_random_agent_stats_B10.csv`). Planning-track rules for both: a loss after tick "
+        "2000. Cells show ours / Java and, in brackets, the difference in standard errors of "
+        "the difference. Targets: score and length within 3 SE, win rate within 0.03 + 2 SE.",
+        "",
+        "Regenerate with `python scripts/fidelity.py`.",
+        "",
+        "| game | level | win rate | mean score | mean ticks | ok |",
+        "|---|---|---|---|---|---|",
+    ]
+    passed = 0
+    jobs = [(g, n) for g in args.games for n in range(5)]
+    for game, number in tqdm(jobs, desc="levels"):
+        level = Level.from_file(args.reference / "levels" / f"{game}_lvl{number}.txt", game)
+        ours = {k: Sample.of(v) for k, v in play_random(level, args.episodes, args.seed).items()}
+        cells, ok = [], True
+        for stat in ("win", "score", "ticks"):
+            good, in_se = within_target(stat, ours[stat], java[(game, number)][stat])
+            ok &= good
+            cells.append(
+                f"{ours[stat].mean:.3f} / {java[(game, number)][stat].mean:.3f} ({in_se:.1f})"
+            )
+        passed += ok
+        lines.append(f"| {game} | {number} | {' | '.join(cells)} | {'yes' if ok else 'NO'} |")
+    lines += ["", f"**{passed}/{len(jobs)} levels within target.**", ""]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0 if passed == len(jobs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
