@@ -69,6 +69,7 @@ def collect_resource(params: dict[str, Any], game: CompiledGame) -> EffectFn:
         limit = resource.params["limit"]
         if held >= limit:
             return False
+        b = g.own(b)  # the only effect that changes its second sprite
         b.resources[resource.name] = held + min(resource.params["value"], limit - held)
         g.kill(a)
         return True

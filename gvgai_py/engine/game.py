@@ -21,29 +21,56 @@ this; below it, comparing every pair is cheaper."""
 
 @dataclass(frozen=True, eq=False)
 class LevelLayout:
-    """A level resolved against a compiled game: what to create where, in creation order.
+    """A level resolved against a compiled game, built once and shared by all its episodes.
 
-    Built once per level and shared by every episode on it, so a reset only creates sprites.
+    Static sprites are created here, once: every episode starts from the same cell index and
+    shares those sprite records until an effect touches one (see :meth:`Game.own`), so a reset
+    only creates the few moving sprites.
     """
 
     game: CompiledGame
     rows: int
     cols: int
-    placements: tuple[tuple[int, int, int], ...]
-    """(type id, x, y) in reading order, legend order within a cell (RULES A1)."""
+    static_cells: tuple[dict[int, tuple[Sprite, ...]], ...]
+    """Per type id: cell index (row * cols + col) -> the static sprites there."""
+    static_present: tuple[int, ...]
+    static_obs: np.ndarray
+    moving_placements: tuple[tuple[int, int, int, int], ...]
+    """(uid, type id, x, y) of the moving sprites, in creation order."""
+    next_uid: int
     cell_keys_cache: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     """Memo of :meth:`Game.cell_keys` by pixel position, shared by the level's episodes."""
 
     @classmethod
     def from_rows(cls, game: CompiledGame, rows: list[str]) -> LevelLayout:
-        block = game.block
-        placements = tuple(
-            (tid, c * block, r * block)
-            for r, line in enumerate(rows)
-            for c, char in enumerate(line)
-            for tid in game.legend[char]
+        """Create one sprite per legend entry of every cell, in reading order (RULES A1)."""
+        block, n_types = game.block, len(game.types)
+        n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+        cells: list[dict[int, tuple[Sprite, ...]]] = [{} for _ in range(n_types)]
+        present = [0] * n_types
+        static_obs = np.zeros((n_types, n_rows, n_cols), dtype=np.uint8)
+        moving = []
+        uid = 0
+        for r, line in enumerate(rows):
+            for c, char in enumerate(line):
+                for tid in game.legend[char]:
+                    stype = game.types[tid]
+                    if stype.singleton and present[tid]:
+                        continue
+                    present[tid] += 1
+                    if stype.static:
+                        sprite = Sprite(stype, uid, c * block, r * block)
+                        sprite.shared = True
+                        key = r * n_cols + c
+                        cells[tid][key] = cells[tid].get(key, ()) + (sprite,)
+                        static_obs[tid, r, c] = 1
+                    else:
+                        moving.append((uid, tid, c * block, r * block))
+                    uid += 1
+        static_obs.flags.writeable = False
+        return cls(
+            game, n_rows, n_cols, tuple(cells), tuple(present), static_obs, tuple(moving), uid
         )
-        return cls(game, len(rows), len(rows[0]) if rows else 0, placements)
 
 
 class Game:
@@ -69,25 +96,25 @@ class Game:
         self.rows, self.cols = layout.rows, layout.cols
         self.width_px, self.height_px = layout.cols * game.block, layout.rows * game.block
         self.types = game.types
-        n = len(game.types)
-        self.dynamic: list[list[Sprite]] = [[] for _ in range(n)]
-        self.cells: list[dict[int, list[Sprite]]] = [{} for _ in range(n)]
-        self.present = [0] * n
+        self.cells: list[dict[int, tuple[Sprite, ...]]] = [dict(c) for c in layout.static_cells]
+        self.present = list(layout.static_present)
         """Sprites of each type in the stores, killed-this-tick ones included until cleanup."""
-        self.static_obs = np.zeros((n, layout.rows, layout.cols), dtype=np.uint8)
+        self.static_obs = layout.static_obs.copy()
+        self.dynamic: list[list[Sprite]] = [[] for _ in game.types]
+        self.avatar: Sprite | None = None
+        for uid, tid, x, y in layout.moving_placements:
+            sprite = Sprite(game.types[tid], uid, x, y)
+            self.dynamic[tid].append(sprite)
+            if sprite.type.is_avatar:
+                self.avatar = sprite
         self.killed: list[Sprite] = []
         self.shields: set[tuple[int, int, str]] = set()
-        self.avatar: Sprite | None = None
         self._cell_keys_cache = layout.cell_keys_cache
+        self._next_uid = layout.next_uid
         self.tick = 0
         """Ticks played so far; the next tick has this index."""
         self.score = 0.0
         self.won = self.lost = self.ended = False
-        self._next_uid = 0
-        for tid, x, y in layout.placements:
-            sprite = self.create(tid, x, y)
-            if sprite is not None and sprite.type.is_avatar:
-                self.avatar = sprite
 
     # ------------------------------------------------------------------ sprites
     def create(self, tid: int, x: int, y: int) -> Sprite | None:
@@ -103,17 +130,35 @@ class Game:
             if x % block or y % block:
                 raise ValueError(f"static sprite {stype.name} created off the grid at ({x},{y})")
             row, col = y // block, x // block
-            self.cells[tid].setdefault(row * self.cols + col, []).append(sprite)
+            key = row * self.cols + col
+            self.cells[tid][key] = self.cells[tid].get(key, ()) + (sprite,)
             self.static_obs[tid, row, col] = 1
         else:
             self.dynamic[tid].append(sprite)
         return sprite
 
+    def own(self, sprite: Sprite) -> Sprite:
+        """This game's private record of a static sprite shared with the level layout.
+
+        Effects call it before changing a sprite (its kill flag, its resources), so that
+        changes never leak into other episodes; ``sprite`` itself if it is private already.
+        """
+        if not sprite.shared:
+            return sprite
+        private = sprite.copy()
+        private.shared = False
+        key = (sprite.y // self.block) * self.cols + sprite.x // self.block
+        cells = self.cells[sprite.tid]
+        cells[key] = tuple(private if s is sprite else s for s in cells[key])
+        return private
+
     def kill(self, sprite: Sprite) -> None:
         """Mark for removal at cleanup; the avatar is only disabled (RULES A3.3c)."""
         if sprite is self.avatar:
             sprite.disabled = True
-        elif not sprite.killed:
+            return
+        sprite = self.own(sprite)
+        if not sprite.killed:
             sprite.killed = True
             self.killed.append(sprite)
 
@@ -267,7 +312,8 @@ class Game:
                         keys.update(self.cell_keys(b.x, b.y))
             near = [s for k in keys if k in cells for s in cells[k]]
             near.sort(key=_uid)
-            firsts.extend(near)
+            # Effects change their first sprite: give this game its own records of them.
+            firsts.extend([self.own(s) for s in near])
         return firsts
 
     def _moving_index(self, tid: int) -> dict[int, list[Sprite]]:
@@ -331,10 +377,12 @@ class Game:
             if sprite.type.static:
                 row, col = sprite.y // self.block, sprite.x // self.block
                 key = row * self.cols + col
-                group = self.cells[tid][key]
-                group.remove(sprite)
-                if not group:
-                    del self.cells[tid][key]
+                cells = self.cells[tid]
+                group = tuple(s for s in cells[key] if s is not sprite)
+                if group:
+                    cells[key] = group
+                else:
+                    del cells[key]
                     self.static_obs[tid, row, col] = 0
             else:
                 self.dynamic[tid].remove(sprite)
@@ -372,9 +420,14 @@ class Game:
             twins[sprite.uid] = clone
             return clone
 
+        def twin_or_shared(sprite: Sprite) -> Sprite:
+            return sprite if sprite.shared else twin(sprite)
+
         copy.dynamic = [[twin(s) for s in group] for group in self.dynamic]
+        # Records still shared with the layout are immutable: the copy shares them too.
         copy.cells = [
-            {k: [twin(s) for s in group] for k, group in cells.items()} for cells in self.cells
+            {k: tuple(map(twin_or_shared, group)) for k, group in cells.items()}
+            for cells in self.cells
         ]
         copy.present = list(self.present)
         copy.static_obs = self.static_obs.copy()

@@ -30,7 +30,7 @@ class Sprite:
     __slots__ = (
         "type", "tid", "uid", "x", "y", "last_x", "last_y", "ticks_since_move",
         "dx", "dy", "killed", "disabled", "first_update", "age",
-        "npc_counter", "npc_dx", "npc_dy", "spawn_start", "spawned", "resources",
+        "npc_counter", "npc_dx", "npc_dy", "spawn_start", "spawned", "resources", "shared",
     )
 
     def __init__(self, stype: SpriteType, uid: int, x: int, y: int) -> None:
@@ -53,6 +53,8 @@ class Sprite:
         self.spawn_start = 0
         self.spawned = 0
         self.resources: dict[str, int] = {}
+        self.shared = False
+        """True for a static sprite record owned by a level layout (see ``Game.own``)."""
 
     def copy(self) -> Sprite:
         """An independent copy (same uid), for game-state snapshots."""
