@@ -1,0 +1,537 @@
+"""Is a level winnable? A bounded best-first search on the real engine finds a witness.
+
+A level counts as solvable for a seed when a search over :meth:`Game.clone` copies of the state
+that ``GVGAIEnv(game, level=level).reset(seed=seed)`` starts from finds a sequence of actions that
+wins. The engine is deterministic given the seed and the actions, so the witness replays to the
+same win through the Gymnasium environment.
+
+The search itself is generic (:func:`search`); what it knows about a game comes as data, a
+:class:`SearchDomain` built per level by the game's entry in :data:`DOMAINS`:
+
+* *options*, the moves of the search: short action sequences, or plans over cells (walk to a
+  diamond along a breadth-first path) that the engine plays and checks tick by tick;
+* a *heuristic*, estimated ticks to a win (``inf`` prunes a state that can never win);
+* a *state key*, so that states reached twice are expanded once.
+
+Run ``python -m generators.solvability <game> <index>`` to search one of our levels and store
+its witness for seed 0 as ``levels/<game>/lvl<index>.solution.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gvgai_py.engine import Game
+from gvgai_py.engine.compiler import ACTION_DIRECTIONS
+from gvgai_py.envs import GVGAIEnv, builtin_level_path
+from gvgai_py.level import Level
+
+Option = Callable[[Game], list[str]]
+"""Plays some ticks on the game it is given (in place) and returns the action names it played;
+an empty list means the option does not apply. It stops as soon as the game ends."""
+
+MOVES = ("LEFT", "RIGHT", "DOWN", "UP")
+UNREACHABLE = math.inf
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one search.
+
+    ``actions`` are Gymnasium action indices that win from ``reset(seed=seed)``; ``None`` when
+    no win was found. ``exhausted`` says that the search ran out of states to expand (every
+    option of every reachable state was tried, which with sound pruning means the level is
+    unwinnable by these options) rather than out of budget.
+    """
+
+    solvable: bool
+    actions: tuple[int, ...] | None
+    score: float | None
+    """Game score at the win."""
+    expanded: int
+    """States whose options were played."""
+    generated: int
+    """Option rollouts played on clones."""
+    ticks_simulated: int
+    """Engine ticks played in all rollouts."""
+    seconds: float
+    exhausted: bool
+
+
+@dataclass(frozen=True)
+class SearchDomain:
+    """What the search knows about one level of one game.
+
+    ``priority = heuristic(state) + tick_weight * ticks played``: a small ``tick_weight`` makes
+    the search greedy (fast, long witnesses), a weight of 1 with a heuristic in ticks is A*.
+    """
+
+    options: Callable[[Game], Sequence[Option]]
+    heuristic: Callable[[Game], float]
+    state_key: Callable[[Game], Hashable]
+    tick_weight: float
+
+
+# --------------------------------------------------------------------------------- the search
+class _Node:
+    __slots__ = ("game", "parent", "actions")
+
+    def __init__(self, game: Game, parent: _Node | None, actions: list[str]) -> None:
+        self.game = game
+        self.parent = parent
+        self.actions = actions
+
+    def path(self) -> list[str]:
+        chunks = []
+        node: _Node | None = self
+        while node is not None:
+            chunks.append(node.actions)
+            node = node.parent
+        return [action for chunk in reversed(chunks) for action in chunk]
+
+
+def search(
+    start: Game,
+    domain: SearchDomain,
+    max_expansions: int,
+    max_ticks: int,
+    max_seconds: float | None = None,
+) -> Verdict:
+    """Best-first search from ``start`` (left untouched) for a state that is won.
+
+    Stops at the first win, or after ``max_expansions`` expanded states, or after
+    ``max_seconds`` (only a safety net: a time limit makes results depend on the machine), or
+    when no state is left. States that are lost, hopeless, seen before or past ``max_ticks``
+    ticks are dropped. Ties in priority go to the earlier-generated state, so that the same
+    start and budget give the same witness.
+    """
+    began = time.perf_counter()
+    compiled = start.compiled
+    expanded = generated = ticks = serial = 0
+    root = _Node(start.clone(), None, [])
+    frontier: list[tuple[float, int, _Node]] = [(domain.heuristic(root.game), serial, root)]
+    seen = {domain.state_key(root.game)}
+
+    def verdict(won: _Node | None) -> Verdict:
+        actions = None if won is None else tuple(compiled.actions.index(a) for a in won.path())
+        return Verdict(
+            solvable=won is not None,
+            actions=actions,
+            score=None if won is None else won.game.score,
+            expanded=expanded,
+            generated=generated,
+            ticks_simulated=ticks,
+            seconds=time.perf_counter() - began,
+            exhausted=won is None and not frontier,
+        )
+
+    while frontier:
+        if expanded >= max_expansions:
+            return verdict(None)
+        if max_seconds is not None and time.perf_counter() - began > max_seconds:
+            return verdict(None)
+        _, _, node = heapq.heappop(frontier)
+        expanded += 1
+        options = domain.options(node.game)
+        for i, option in enumerate(options):
+            # The last option may consume the node's own state: nothing reads it afterwards.
+            game = node.game if i == len(options) - 1 else node.game.clone()
+            played = option(game)
+            if not played:
+                continue
+            generated += 1
+            ticks += len(played)
+            child = _Node(game, node, played)
+            if game.won:
+                return verdict(child)
+            if game.ended or game.tick > max_ticks:
+                continue
+            key = domain.state_key(game)
+            if key in seen:
+                continue
+            seen.add(key)
+            estimate = domain.heuristic(game)
+            if estimate == UNREACHABLE:
+                continue
+            serial += 1
+            priority = estimate + domain.tick_weight * game.tick
+            heapq.heappush(frontier, (priority, serial, child))
+        node.game = None  # the path is all a parent still has to give
+    return verdict(None)
+
+
+def verify(
+    level: Level,
+    seed: int,
+    max_expansions: int = 20_000,
+    max_seconds: float | None = None,
+) -> Verdict:
+    """Search for actions that win ``level`` from ``GVGAIEnv(...).reset(seed=seed)``.
+
+    ``solvable=False`` when the budget runs out (``exhausted=False``) or when every option was
+    tried (``exhausted=True``). The witness is cut to the environment's ``max_steps``.
+    """
+    env = GVGAIEnv(level.game, level=level)
+    env.reset(seed=seed)
+    game = env.unwrapped.game
+    domain = DOMAINS[level.game](game)
+    return search(game, domain, max_expansions, env.max_steps, max_seconds)
+
+
+def replay(level: Level, seed: int, actions: Iterable[int]) -> tuple[bool, float]:
+    """Play ``actions`` through the Gymnasium environment: (won, final score)."""
+    env = GVGAIEnv(level.game, level=level)
+    env.reset(seed=seed)
+    info = {"won": False, "score": 0.0}
+    for action in actions:
+        _, _, terminated, truncated, info = env.step(action)
+        if terminated or truncated:
+            break
+    return bool(info["won"]), float(info["score"])
+
+
+# ------------------------------------------------------------------------ options and grids
+def _fixed(actions: Sequence[str]) -> Option:
+    """An option that plays ``actions`` (fewer if the game ends first)."""
+
+    def play(game: Game) -> list[str]:
+        played = []
+        for action in actions:
+            game.step(action)
+            played.append(action)
+            if game.ended:
+                break
+        return played
+
+    return play
+
+
+def _facing(game: Game) -> str | None:
+    avatar = game.avatar
+    for name in MOVES:
+        if ACTION_DIRECTIONS[name] == (avatar.dx, avatar.dy):
+            return name
+    return None
+
+
+def _oriented_step(game: Game, move: str) -> list[str]:
+    """Actions that move an oriented avatar one cell: a turn first unless it faces ``move``."""
+    return [move] if _facing(game) == move else [move, move]
+
+
+def _cells(game: Game, *type_names: str) -> set[int]:
+    """Flat cell indices (row * cols + col) that sprites of these types overlap."""
+    found: set[int] = set()
+    for name in type_names:
+        for tid in game.compiled.leaf_ids(name):
+            if game.types[tid].static:
+                found.update(game.cells[tid])
+            else:
+                for sprite in game.dynamic[tid]:
+                    found.update(game.cell_keys(sprite.x, sprite.y))
+    return found
+
+
+def _avatar_cell(game: Game) -> int:
+    """The cell under the avatar's centre."""
+    avatar, block = game.avatar, game.block
+    half = block // 2
+    return ((avatar.y + half) // block) * game.cols + (avatar.x + half) // block
+
+
+def _neighbours(cell: int, rows: int, cols: int) -> Iterable[tuple[str, int]]:
+    row, col = divmod(cell, cols)
+    if col > 0:
+        yield "LEFT", cell - 1
+    if col < cols - 1:
+        yield "RIGHT", cell + 1
+    if row < rows - 1:
+        yield "DOWN", cell + cols
+    if row > 0:
+        yield "UP", cell - cols
+
+
+def _distances(game: Game, targets: Iterable[int], blocked: set[int]) -> list[float]:
+    """Steps from every cell to the nearest target, moving between cells not ``blocked``.
+
+    Returns a flat list of length rows * cols; ``UNREACHABLE`` where no target can be reached.
+    Targets count as reachable even when blocked (a door, a diamond under attack).
+    """
+    rows, cols = game.rows, game.cols
+    distance = [UNREACHABLE] * (rows * cols)
+    queue = deque()
+    for target in targets:
+        distance[target] = 0
+        queue.append(target)
+    while queue:
+        cell = queue.popleft()
+        for _, nxt in _neighbours(cell, rows, cols):
+            if distance[nxt] == UNREACHABLE and nxt not in blocked:
+                distance[nxt] = distance[cell] + 1
+                queue.append(nxt)
+    return distance
+
+
+def _downhill_move(game: Game, distance: list[float], here: int) -> str | None:
+    """The move to a neighbour nearer the target (the avatar's facing first); None if none."""
+    best, best_distance = None, distance[here]
+    facing = _facing(game)
+    ordered = sorted(_neighbours(here, game.rows, game.cols), key=lambda m: m[0] != facing)
+    for move, cell in ordered:
+        if distance[cell] < best_distance:
+            best, best_distance = move, distance[cell]
+    return best
+
+
+# -------------------------------------------------------------------------------------- Zelda
+def zelda_domain(start: Game) -> SearchDomain:
+    """Key, then door. Walls never move, so distances are computed once per level.
+
+    Options: wait, swing the sword, turn, or turn and step. The heuristic is the walking
+    distance (key then door); a level whose key or door the walls cut off is pruned at once.
+    """
+    walls = _cells(start, "wall")
+    (door,) = _cells(start, "goal")
+    keys = _cells(start, "key")
+    to_door = _distances(start, [door], walls)
+    to_key = _distances(start, keys, walls | {door})
+    key_to_door = min((to_door[k] for k in keys), default=UNREACHABLE)
+    has_key = set(start.compiled.leaf_ids("withkey"))
+
+    def heuristic(game: Game) -> float:
+        here = _avatar_cell(game)
+        if game.avatar.tid in has_key:
+            return to_door[here]
+        return to_key[here] + key_to_door
+
+    def options(game: Game) -> list[Option]:
+        found = [_fixed(["NIL"]), _fixed(["USE"])]
+        for move in MOVES:
+            found.append(_fixed(_oriented_step(game, move)))
+            if _facing(game) != move:
+                found.append(_fixed([move]))
+        return found
+
+    def state_key(game: Game) -> Hashable:
+        avatar = game.avatar
+        monsters = sorted((s.x, s.y) for tid in enemies for s in game.dynamic[tid])
+        return (game.tick, avatar.tid, avatar.x, avatar.y, avatar.dx, avatar.dy, tuple(monsters))
+
+    enemies = start.compiled.leaf_ids("enemy")
+    return SearchDomain(options, heuristic, state_key, tick_weight=0.2)
+
+
+# -------------------------------------------------------------------------------------- Frogs
+def frogs_domain(start: Game) -> SearchDomain:
+    """Cross road and river by timing: every primitive action, states keyed by tick.
+
+    Logs and trucks do not depend on the frog, so (tick, position) is the whole state. The
+    heuristic is the walking distance to the goal around the trees.
+    """
+    to_goal = _distances(start, _cells(start, "goal"), _cells(start, "wall"))
+    actions = start.compiled.actions
+
+    def heuristic(game: Game) -> float:
+        return to_goal[_avatar_cell(game)]
+
+    def options(game: Game) -> list[Option]:
+        return [_fixed([action]) for action in actions]
+
+    def state_key(game: Game) -> Hashable:
+        return (game.tick, game.avatar.x, game.avatar.y)
+
+    return SearchDomain(options, heuristic, state_key, tick_weight=0.01)
+
+
+# -------------------------------------------------------------------------------- Boulderdash
+def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) -> SearchDomain:
+    """Diamonds first, then the exit.
+
+    Options: walk to one of the ``nearest`` diamonds (or to the exit once ``diamonds_needed``
+    are held), re-planning every tick around boulders and their fall lines and away from enemies;
+    plus every primitive action, for the careful moves a walk gets wrong.
+    The heuristic counts diamonds still needed and the distance to the nearest one. Only walls
+    are forever, so a level is hopeless when fewer diamonds (butterflies included, since a crab
+    turns one into a diamond) than needed are reachable through non-wall cells.
+    """
+    walls = _cells(start, "wall")
+    falling_or_walking = start.compiled.leaf_ids("boulder") + start.compiled.leaf_ids("enemy")
+    actions = start.compiled.actions
+    rows, cols = start.rows, start.cols
+
+    def held(game: Game) -> int:
+        return game.avatar.resources.get("diamond", 0)
+
+    def danger(game: Game) -> set[int]:
+        """Cells a walk avoids: boulders, the cells below unsupported ones, enemies' reach."""
+        support = _cells(game, "dirt", "wall", "diamond")
+        boulders = _cells(game, "boulder")
+        unsafe = set(boulders)
+        for cell in boulders:
+            below = cell + cols
+            while below < rows * cols and below not in support and below not in boulders:
+                unsafe.add(below)
+                below += cols
+        for cell in _cells(game, "enemy"):
+            unsafe.add(cell)
+            unsafe.update(n for _, n in _neighbours(cell, rows, cols))
+        return unsafe | walls
+
+    def targets(game: Game) -> set[int]:
+        if held(game) >= diamonds_needed:
+            return _cells(game, "exitdoor")
+        return _cells(game, "diamond")
+
+    def walk_to(target: int, limit: int) -> Option:
+        def walk(game: Game) -> list[str]:
+            played: list[str] = []
+            while len(played) < limit and _avatar_cell(game) != target:
+                distance = _distances(game, [target], danger(game))
+                move = _downhill_move(game, distance, _avatar_cell(game))
+                if move is None:
+                    break
+                played += _fixed(_oriented_step(game, move))(game)
+                if game.ended:
+                    break
+            return played
+
+        return walk
+
+    def options(game: Game) -> list[Option]:
+        distance = _distances(game, [_avatar_cell(game)], danger(game))
+        reachable = sorted((distance[t], t) for t in targets(game) if distance[t] < UNREACHABLE)
+        walks = [walk_to(t, 3 * int(d) + 6) for d, t in reachable[:nearest]]
+        return walks + [_fixed([action]) for action in actions]
+
+    def heuristic(game: Game) -> float:
+        here = _avatar_cell(game)
+        open_distance = _distances(game, [here], walls)
+        safe_distance = _distances(game, [here], danger(game))
+
+        def nearest(goals: set[int]) -> float:
+            """Safe walking distance, or a detour penalty when only digging can get there."""
+            return min(
+                (safe_distance[g] if safe_distance[g] < UNREACHABLE else 50 + open_distance[g]
+                 for g in goals),
+                default=UNREACHABLE,
+            )
+
+        to_exit = nearest(_cells(game, "exitdoor"))
+        needed = max(0, diamonds_needed - held(game))
+        if not needed:
+            return to_exit
+        possible = _cells(game, "diamond", "butterfly")
+        if sum(open_distance[c] < UNREACHABLE for c in possible) < needed:
+            return UNREACHABLE
+        # The exit distance is counted while diamonds are still needed too, so that taking
+        # the last one never looks like a step back.
+        return 10 * (needed - 1) + nearest(_cells(game, "diamond")) + to_exit
+
+    def state_key(game: Game) -> Hashable:
+        avatar = game.avatar
+        movers = tuple((s.tid, s.x, s.y) for tid in falling_or_walking for s in game.dynamic[tid])
+        dirt = frozenset(_cells(game, "dirt"))
+        return (avatar.x, avatar.y, avatar.dx, avatar.dy, held(game), dirt, movers)
+
+    return SearchDomain(options, heuristic, state_key, tick_weight=0.05)
+
+
+# ----------------------------------------------------------------------------------- Solarfox
+def solarfox_domain(start: Game) -> SearchDomain:
+    """Visit every blib. The ship never stops and crosses a cell in ``block`` ticks.
+
+    Options: steer one way and fly on until the ship is on a cell again, so the search moves
+    over cells; passing through a powerblib keeps contact long enough to convert and eat it.
+    The heuristic counts what is left plus the grid distance to the nearest of it.
+    """
+    cols = start.cols
+
+    def remaining(game: Game) -> set[int]:
+        return _cells(game, "blib", "powerblib")
+
+    def fly(move: str) -> Option:
+        def play(game: Game) -> list[str]:
+            played = [move]
+            game.step(move)
+            avatar, block = game.avatar, game.block
+            while not game.ended and (avatar.x % block or avatar.y % block):
+                game.step("NIL")
+                played.append("NIL")
+            return played
+
+        return play
+
+    flights = [fly(move) for move in MOVES]
+
+    def options(game: Game) -> list[Option]:
+        return flights
+
+    def heuristic(game: Game) -> float:
+        left = remaining(game)
+        if not left:
+            return 0.0
+        row, col = divmod(_avatar_cell(game), cols)
+        nearest = min(abs(row - r) + abs(col - c) for r, c in (divmod(i, cols) for i in left))
+        return 10 * (len(left) - 1) + nearest
+
+    def state_key(game: Game) -> Hashable:
+        avatar = game.avatar
+        return (avatar.x, avatar.y, avatar.dx, avatar.dy, frozenset(remaining(game)))
+
+    return SearchDomain(options, heuristic, state_key, tick_weight=0.02)
+
+
+DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
+    "zelda": zelda_domain,
+    "frogs": frogs_domain,
+    "boulderdash": boulderdash_domain,
+    "solarfox": solarfox_domain,
+}
+"""How to search each game, built from the level's starting state."""
+
+
+# ------------------------------------------------------------------------ storing witnesses
+def solution_path(game: str, index: int) -> Path:
+    """Where the seed-0 witness of one of our levels is stored."""
+    return builtin_level_path(game, index).with_suffix(".solution.json")
+
+
+def write_solution(game: str, index: int, max_expansions: int) -> Verdict:
+    """Search our level ``index`` of ``game`` for seed 0 and store the witness if found."""
+    level = Level.from_file(builtin_level_path(game, index), game)
+    verdict = verify(level, seed=0, max_expansions=max_expansions)
+    if verdict.solvable:
+        record = {
+            "game": game,
+            "level": index,
+            "seed": 0,
+            "actions": list(verdict.actions),
+            "score": verdict.score,
+        }
+        solution_path(game, index).write_text(json.dumps(record) + "\n")
+    return verdict
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=write_solution.__doc__)
+    parser.add_argument("game", choices=sorted(DOMAINS))
+    parser.add_argument("index", type=int)
+    parser.add_argument("--max-expansions", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    verdict = write_solution(args.game, args.index, args.max_expansions)
+    found = f"{len(verdict.actions)} actions" if verdict.solvable else "no witness"
+    effort = f"{verdict.expanded} states, {verdict.seconds:.1f} s"
+    print(f"{args.game} lvl{args.index}: {found} ({effort})")
+    return 0 if verdict.solvable else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
