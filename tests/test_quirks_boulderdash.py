@@ -19,6 +19,14 @@ def boulderdash(drawing: str, block: int = 10, rng=None):
     return make_game("boulderdash", drawing, block=block, rng=rng)
 
 
+def test_the_avatar_turns_in_place_before_it_digs():
+    game = boulderdash("w.A-w\nwe--w")
+    game.step("LEFT")  # starts facing RIGHT: this only turns
+    assert cell(game.avatar) == (0, 2) and len(sprites_of(game, "dirt")) == 1
+    game.step("LEFT")
+    assert cell(game.avatar) == (0, 1) and sprites_of(game, "dirt") == []
+
+
 @pytest.mark.parametrize("block", [10, 30])
 def test_a_boulder_falls_one_cell_every_five_ticks_and_rests_on_a_wall(block):
     game = boulderdash(
