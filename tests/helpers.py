@@ -26,12 +26,6 @@ ORIGINAL_LEVELS = Path(
 ORIGINALS_MISSING = f"original GVGAI levels not found in {ORIGINAL_LEVELS}"
 OUR_LEVELS = REPO / "levels"
 
-OFF_SCREEN_INDEX_BUG = (
-    "game.py: Game._run_pair_effect looks moving second sprites up in a per-effect cell index "
-    "once present x firsts > INDEX_WORTH_IT; cell_keys() only lists in-level cells, so two "
-    "sprites that overlap only outside the level are never paired (RULES A1, A8, C7)"
-)
-"""A known engine deviation (reported, not ours to fix): tests that show it are strict xfails."""
 
 
 def original_level(game: str, index: int) -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import (
-    OFF_SCREEN_INDEX_BUG,
     ScriptedRng,
     cell,
     describe,
@@ -260,7 +259,7 @@ def test_step_back_undoes_a_pull():
 
 @pytest.mark.parametrize(
     "crowd",
-    [0, pytest.param(80, marks=pytest.mark.xfail(strict=True, reason=OFF_SCREEN_INDEX_BUG))],
+    [0, 80],
 )
 def test_pull_goes_on_beyond_the_level_edge_however_many_carriers_exist(crowd):
     """Overlap is rectangle intersection wherever it happens: a raft drifting out of the level

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import (
-    OFF_SCREEN_INDEX_BUG,
     ORIGINALS_MISSING,
     ScriptedRng,
     make_game,
@@ -120,7 +119,7 @@ def test_a_truck_kills_the_frog_at_no_cost():
 @pytest.mark.skipif(not original_level("frogs", 4).exists(), reason=ORIGINALS_MISSING)
 @pytest.mark.parametrize(
     "block",
-    [10, pytest.param(28, marks=pytest.mark.xfail(strict=True, reason=OFF_SCREEN_INDEX_BUG))],
+    [10, 28],
 )
 def test_logs_carry_the_frog_off_screen_where_it_survives(block):
     """RULES C7 (verified at B = 28: x = -30). The frog rides the last log of row 8 until that

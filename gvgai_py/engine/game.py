@@ -127,8 +127,12 @@ class Game:
         self.present[tid] += 1
         if stype.static:
             block = self.block
-            if x % block or y % block:
-                raise ValueError(f"static sprite {stype.name} created off the grid at ({x},{y})")
+            if x % block or y % block or not (0 <= x < self.width_px and 0 <= y < self.height_px):
+                # The cell index holds static sprites on in-level grid positions only.
+                raise ValueError(
+                    f"static sprite {stype.name} created off the grid or outside the level "
+                    f"at ({x},{y})"
+                )
             row, col = y // block, x // block
             key = row * self.cols + col
             self.cells[tid][key] = self.cells[tid].get(key, ()) + (sprite,)
@@ -347,6 +351,12 @@ class Game:
         x, y = a.x, a.y
         found: list[Sprite] = []
         keys = None
+        # The cell index only covers the level: an overlap that lies wholly outside it (a
+        # sprite carried off-screen, RULES C7) is found by comparing every pair instead.
+        if indexes and not (
+            0 <= x and 0 <= y and x + block <= self.width_px and y + block <= self.height_px
+        ):
+            indexes = {}
         for tid in second:
             if not present[tid]:
                 continue
