@@ -20,11 +20,11 @@ its witness for seed 0 as ``levels/<game>/lvl<index>.solution.json``.
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import json
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,13 @@ an empty list means the option does not apply. It stops as soon as the game ends
 
 MOVES = ("LEFT", "RIGHT", "DOWN", "UP")
 UNREACHABLE = math.inf
+_ITEM_COST = {"boulderdash": 25, "solarfox": 10}
+"""Heuristic cost of each item still to collect beyond the nearest one: more than a typical
+walk between items, so that taking one always looks like progress to the greedy search."""
+_ENEMY_DETOUR = 5
+"""Boulderdash: extra ticks guessed for a goal that only enemies keep out of reach now."""
+_BOULDER_DETOUR = 30
+"""Boulderdash: extra ticks guessed for a goal that boulders wall off (digging around them)."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,12 @@ class SearchDomain:
 
 # --------------------------------------------------------------------------------- the search
 class _Node:
+    """A state of the search: its game (dropped once expanded) and how it was reached."""
+
     __slots__ = ("game", "parent", "actions")
 
     def __init__(self, game: Game, parent: _Node | None, actions: list[str]) -> None:
-        self.game = game
+        self.game: Game | None = game
         self.parent = parent
         self.actions = actions
 
@@ -109,9 +118,9 @@ def search(
 
     Stops at the first win, or after ``max_expansions`` expanded states, or after
     ``max_seconds`` (only a safety net: a time limit makes results depend on the machine), or
-    when no state is left. States that are lost, hopeless, seen before or past ``max_ticks``
-    ticks are dropped. Ties in priority go to the earlier-generated state, so that the same
-    start and budget give the same witness.
+    when no state is left. States that are lost, hopeless, seen before or not won after
+    ``max_ticks`` ticks are dropped. Ties in priority go to the earlier-generated state, so
+    that the same start and budget give the same witness.
     """
     began = time.perf_counter()
     compiled = start.compiled
@@ -152,7 +161,7 @@ def search(
             child = _Node(game, node, played)
             if game.won:
                 return verdict(child)
-            if game.ended or game.tick > max_ticks:
+            if game.ended or game.tick >= max_ticks:
                 continue
             key = domain.state_key(game)
             if key in seen:
@@ -164,7 +173,7 @@ def search(
             serial += 1
             priority = estimate + domain.tick_weight * game.tick
             heapq.heappush(frontier, (priority, serial, child))
-        node.game = None  # the path is all a parent still has to give
+        node.game = None  # only the path is needed from an expanded state
     return verdict(None)
 
 
@@ -177,7 +186,7 @@ def verify(
     """Search for actions that win ``level`` from ``GVGAIEnv(...).reset(seed=seed)``.
 
     ``solvable=False`` when the budget runs out (``exhausted=False``) or when every option was
-    tried (``exhausted=True``). The witness is cut to the environment's ``max_steps``.
+    tried (``exhausted=True``). A witness wins within the environment's ``max_steps``.
     """
     env = GVGAIEnv(level.game, level=level)
     env.reset(seed=seed)
@@ -199,7 +208,7 @@ def replay(level: Level, seed: int, actions: Iterable[int]) -> tuple[bool, float
 
 
 # ------------------------------------------------------------------------ options and grids
-def _fixed(actions: Sequence[str]) -> Option:
+def play_actions(actions: Sequence[str]) -> Option:
     """An option that plays ``actions`` (fewer if the game ends first)."""
 
     def play(game: Game) -> list[str]:
@@ -241,22 +250,31 @@ def _cells(game: Game, *type_names: str) -> set[int]:
 
 
 def _avatar_cell(game: Game) -> int:
-    """The cell under the avatar's centre."""
+    """The cell under the avatar's centre (the nearest border cell when it is off-screen)."""
     avatar, block = game.avatar, game.block
     half = block // 2
-    return ((avatar.y + half) // block) * game.cols + (avatar.x + half) // block
+    row = min(max((avatar.y + half) // block, 0), game.rows - 1)
+    col = min(max((avatar.x + half) // block, 0), game.cols - 1)
+    return row * game.cols + col
 
 
-def _neighbours(cell: int, rows: int, cols: int) -> Iterable[tuple[str, int]]:
-    row, col = divmod(cell, cols)
-    if col > 0:
-        yield "LEFT", cell - 1
-    if col < cols - 1:
-        yield "RIGHT", cell + 1
-    if row < rows - 1:
-        yield "DOWN", cell + cols
-    if row > 0:
-        yield "UP", cell - cols
+@functools.cache
+def _grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """For every flat cell of a rows x cols grid, its (move name, neighbour cell) pairs."""
+    moves = []
+    for cell in range(rows * cols):
+        row, col = divmod(cell, cols)
+        here = []
+        if col > 0:
+            here.append(("LEFT", cell - 1))
+        if col < cols - 1:
+            here.append(("RIGHT", cell + 1))
+        if row < rows - 1:
+            here.append(("DOWN", cell + cols))
+        if row > 0:
+            here.append(("UP", cell - cols))
+        moves.append(tuple(here))
+    return tuple(moves)
 
 
 def _distances(game: Game, targets: Iterable[int], blocked: set[int]) -> list[float]:
@@ -265,18 +283,21 @@ def _distances(game: Game, targets: Iterable[int], blocked: set[int]) -> list[fl
     Returns a flat list of length rows * cols; ``UNREACHABLE`` where no target can be reached.
     Targets count as reachable even when blocked (a door, a diamond under attack).
     """
-    rows, cols = game.rows, game.cols
-    distance = [UNREACHABLE] * (rows * cols)
-    queue = deque()
-    for target in targets:
+    moves = _grid_moves(game.rows, game.cols)
+    distance = [UNREACHABLE] * (game.rows * game.cols)
+    frontier = list(targets)
+    for target in frontier:
         distance[target] = 0
-        queue.append(target)
-    while queue:
-        cell = queue.popleft()
-        for _, nxt in _neighbours(cell, rows, cols):
-            if distance[nxt] == UNREACHABLE and nxt not in blocked:
-                distance[nxt] = distance[cell] + 1
-                queue.append(nxt)
+    steps = 0
+    while frontier:
+        steps += 1
+        reached = []
+        for cell in frontier:
+            for _, nxt in moves[cell]:
+                if distance[nxt] == UNREACHABLE and nxt not in blocked:
+                    distance[nxt] = steps
+                    reached.append(nxt)
+        frontier = reached
     return distance
 
 
@@ -284,8 +305,7 @@ def _downhill_move(game: Game, distance: list[float], here: int) -> str | None:
     """The move to a neighbour nearer the target (the avatar's facing first); None if none."""
     best, best_distance = None, distance[here]
     facing = _facing(game)
-    ordered = sorted(_neighbours(here, game.rows, game.cols), key=lambda m: m[0] != facing)
-    for move, cell in ordered:
+    for move, cell in sorted(_grid_moves(game.rows, game.cols)[here], key=lambda m: m[0] != facing):
         if distance[cell] < best_distance:
             best, best_distance = move, distance[cell]
     return best
@@ -299,12 +319,13 @@ def zelda_domain(start: Game) -> SearchDomain:
     distance (key then door); a level whose key or door the walls cut off is pruned at once.
     """
     walls = _cells(start, "wall")
-    (door,) = _cells(start, "goal")
+    doors = _cells(start, "goal")
     keys = _cells(start, "key")
-    to_door = _distances(start, [door], walls)
-    to_key = _distances(start, keys, walls | {door})
+    to_door = _distances(start, doors, walls)
+    to_key = _distances(start, keys, walls | doors)
     key_to_door = min((to_door[k] for k in keys), default=UNREACHABLE)
     has_key = set(start.compiled.leaf_ids("withkey"))
+    enemies = start.compiled.leaf_ids("enemy")
 
     def heuristic(game: Game) -> float:
         here = _avatar_cell(game)
@@ -313,11 +334,11 @@ def zelda_domain(start: Game) -> SearchDomain:
         return to_key[here] + key_to_door
 
     def options(game: Game) -> list[Option]:
-        found = [_fixed(["NIL"]), _fixed(["USE"])]
+        found = [play_actions(["NIL"]), play_actions(["USE"])]
         for move in MOVES:
-            found.append(_fixed(_oriented_step(game, move)))
+            found.append(play_actions(_oriented_step(game, move)))
             if _facing(game) != move:
-                found.append(_fixed([move]))
+                found.append(play_actions([move]))
         return found
 
     def state_key(game: Game) -> Hashable:
@@ -325,7 +346,6 @@ def zelda_domain(start: Game) -> SearchDomain:
         monsters = sorted((s.x, s.y) for tid in enemies for s in game.dynamic[tid])
         return (game.tick, avatar.tid, avatar.x, avatar.y, avatar.dx, avatar.dy, tuple(monsters))
 
-    enemies = start.compiled.leaf_ids("enemy")
     return SearchDomain(options, heuristic, state_key, tick_weight=0.2)
 
 
@@ -343,7 +363,7 @@ def frogs_domain(start: Game) -> SearchDomain:
         return to_goal[_avatar_cell(game)]
 
     def options(game: Game) -> list[Option]:
-        return [_fixed([action]) for action in actions]
+        return [play_actions([action]) for action in actions]
 
     def state_key(game: Game) -> Hashable:
         return (game.tick, game.avatar.x, game.avatar.y)
@@ -356,34 +376,47 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
     """Diamonds first, then the exit.
 
     Options: walk to one of the ``nearest`` diamonds (or to the exit once ``diamonds_needed``
-    are held), re-planning every tick around boulders and their fall lines and away from enemies;
-    plus every primitive action, for the careful moves a walk gets wrong.
-    The heuristic counts diamonds still needed and the distance to the nearest one. Only walls
-    are forever, so a level is hopeless when fewer diamonds (butterflies included, since a crab
-    turns one into a diamond) than needed are reachable through non-wall cells.
+    are held), re-planning every tick around boulders, the cells they can fall through and the
+    enemies' reach; plus every primitive action, for the careful moves a walk gets wrong.
+    The heuristic counts diamonds still needed plus walking distances, with a penalty for goals
+    that enemies or boulders cut off for now. Only walls are forever: a level is hopeless when
+    the exit, or fewer diamonds than needed (butterflies included, since a crab turns one into a
+    diamond), can be reached through non-wall cells.
     """
+    compiled = start.compiled
     walls = _cells(start, "wall")
-    falling_or_walking = start.compiled.leaf_ids("boulder") + start.compiled.leaf_ids("enemy")
-    actions = start.compiled.actions
+    support_types = [t for name in ("dirt", "wall", "diamond") for t in compiled.leaf_ids(name)]
+    falling_or_walking = compiled.leaf_ids("boulder") + compiled.leaf_ids("enemy")
+    actions = compiled.actions
     rows, cols = start.rows, start.cols
+    moves = _grid_moves(rows, cols)
+    ever_reachable = _distances(start, [_avatar_cell(start)], walls)
 
     def held(game: Game) -> int:
         return game.avatar.resources.get("diamond", 0)
 
-    def danger(game: Game) -> set[int]:
-        """Cells a walk avoids: boulders, the cells below unsupported ones, enemies' reach."""
-        support = _cells(game, "dirt", "wall", "diamond")
+    def hazards(game: Game) -> tuple[set[int], set[int]]:
+        """(boulders and the empty cells below them they will fall through, enemies and the
+        cells next to them)."""
+        static_support = [game.cells[t] for t in support_types]
         boulders = _cells(game, "boulder")
-        unsafe = set(boulders)
+        falls = set(boulders)
         for cell in boulders:
             below = cell + cols
-            while below < rows * cols and below not in support and below not in boulders:
-                unsafe.add(below)
+            while below < rows * cols and below not in boulders and not any(
+                below in cells for cells in static_support
+            ):
+                falls.add(below)
                 below += cols
+        near_enemies = set()
         for cell in _cells(game, "enemy"):
-            unsafe.add(cell)
-            unsafe.update(n for _, n in _neighbours(cell, rows, cols))
-        return unsafe | walls
+            near_enemies.add(cell)
+            near_enemies.update(n for _, n in moves[cell])
+        return falls, near_enemies
+
+    def danger(game: Game) -> set[int]:
+        falls, near_enemies = hazards(game)
+        return walls | falls | near_enemies
 
     def targets(game: Game) -> set[int]:
         if held(game) >= diamonds_needed:
@@ -398,7 +431,7 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
                 move = _downhill_move(game, distance, _avatar_cell(game))
                 if move is None:
                     break
-                played += _fixed(_oriented_step(game, move))(game)
+                played += play_actions(_oriented_step(game, move))(game)
                 if game.ended:
                     break
             return played
@@ -409,31 +442,39 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
         distance = _distances(game, [_avatar_cell(game)], danger(game))
         reachable = sorted((distance[t], t) for t in targets(game) if distance[t] < UNREACHABLE)
         walks = [walk_to(t, 3 * int(d) + 6) for d, t in reachable[:nearest]]
-        return walks + [_fixed([action]) for action in actions]
+        return walks + [play_actions([action]) for action in actions]
 
     def heuristic(game: Game) -> float:
-        here = _avatar_cell(game)
-        open_distance = _distances(game, [here], walls)
-        safe_distance = _distances(game, [here], danger(game))
-
-        def nearest(goals: set[int]) -> float:
-            """Safe walking distance, or a detour penalty when only digging can get there."""
-            return min(
-                (safe_distance[g] if safe_distance[g] < UNREACHABLE else 50 + open_distance[g]
-                 for g in goals),
-                default=UNREACHABLE,
-            )
-
-        to_exit = nearest(_cells(game, "exitdoor"))
+        exits = _cells(game, "exitdoor")
         needed = max(0, diamonds_needed - held(game))
+        possible = _cells(game, "diamond", "butterfly") if needed else set()
+        if (
+            not any(ever_reachable[e] < UNREACHABLE for e in exits)
+            or sum(ever_reachable[c] < UNREACHABLE for c in possible) < needed
+        ):
+            return UNREACHABLE
+        here = _avatar_cell(game)
+        falls, near_enemies = hazards(game)
+        safe = _distances(game, [here], walls | falls | near_enemies)
+        past_enemies: list[float] = []
+
+        def walk_estimate(goal: int) -> float:
+            if safe[goal] < UNREACHABLE:
+                return safe[goal]
+            if not past_enemies:
+                past_enemies.extend(_distances(game, [here], walls | falls))
+            if past_enemies[goal] < UNREACHABLE:
+                return past_enemies[goal] + _ENEMY_DETOUR
+            (row, col), (goal_row, goal_col) = divmod(here, cols), divmod(goal, cols)
+            return _BOULDER_DETOUR + abs(row - goal_row) + abs(col - goal_col)
+
+        to_exit = min(map(walk_estimate, exits))
         if not needed:
             return to_exit
-        possible = _cells(game, "diamond", "butterfly")
-        if sum(open_distance[c] < UNREACHABLE for c in possible) < needed:
-            return UNREACHABLE
         # The exit distance is counted while diamonds are still needed too, so that taking
         # the last one never looks like a step back.
-        return 10 * (needed - 1) + nearest(_cells(game, "diamond")) + to_exit
+        nearest_diamond = min(map(walk_estimate, _cells(game, "diamond")))
+        return _ITEM_COST["boulderdash"] * (needed - 1) + nearest_diamond + to_exit
 
     def state_key(game: Game) -> Hashable:
         avatar = game.avatar
@@ -480,7 +521,7 @@ def solarfox_domain(start: Game) -> SearchDomain:
             return 0.0
         row, col = divmod(_avatar_cell(game), cols)
         nearest = min(abs(row - r) + abs(col - c) for r, c in (divmod(i, cols) for i in left))
-        return 10 * (len(left) - 1) + nearest
+        return _ITEM_COST["solarfox"] * (len(left) - 1) + nearest
 
     def state_key(game: Game) -> Hashable:
         avatar = game.avatar
