@@ -346,6 +346,7 @@ def zelda_domain(start: Game) -> SearchDomain:
         monsters = sorted((s.x, s.y) for tid in enemies for s in game.dynamic[tid])
         return (game.tick, avatar.tid, avatar.x, avatar.y, avatar.dx, avatar.dy, tuple(monsters))
 
+    # Paths are short: some patience lets the search wait for a monster to move off them.
     return SearchDomain(options, heuristic, state_key, tick_weight=0.2)
 
 
@@ -368,6 +369,7 @@ def frogs_domain(start: Game) -> SearchDomain:
     def state_key(game: Game) -> Hashable:
         return (game.tick, game.avatar.x, game.avatar.y)
 
+    # Nearly greedy: waiting on the best bank cell for a log beats widening to every cell.
     return SearchDomain(options, heuristic, state_key, tick_weight=0.01)
 
 
@@ -473,7 +475,8 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
             return to_exit
         # The exit distance is counted while diamonds are still needed too, so that taking
         # the last one never looks like a step back.
-        nearest_diamond = min(map(walk_estimate, _cells(game, "diamond")))
+        # With no diamond left, only a crab meeting a butterfly can make one.
+        nearest_diamond = min(map(walk_estimate, _cells(game, "diamond") or possible))
         return _ITEM_COST["boulderdash"] * (needed - 1) + nearest_diamond + to_exit
 
     def state_key(game: Game) -> Hashable:
