@@ -96,7 +96,12 @@ class Game:
         self.rows, self.cols = layout.rows, layout.cols
         self.width_px, self.height_px = layout.cols * game.block, layout.rows * game.block
         self.types = game.types
-        self.cells: list[dict[int, tuple[Sprite, ...]]] = [dict(c) for c in layout.static_cells]
+        self.cells: list[dict[int, tuple[Sprite, ...]]] = list(layout.static_cells)
+        """Per type id: cell index -> static sprites. A type's dict may be shared with the layout
+        or with clones until this game changes it (see ``_writable_cells``)."""
+        self._owns_cells = [False] * len(game.types)
+        self._private_statics = [0] * len(game.types)
+        """Per type id: static sprite records private to this game (created or owned by it)."""
         self.present = list(layout.static_present)
         """Sprites of each type in the stores, killed-this-tick ones included until cleanup."""
         self.static_obs = layout.static_obs.copy()
@@ -135,7 +140,9 @@ class Game:
                 )
             row, col = y // block, x // block
             key = row * self.cols + col
-            self.cells[tid][key] = self.cells[tid].get(key, ()) + (sprite,)
+            cells = self._writable_cells(tid)
+            cells[key] = cells.get(key, ()) + (sprite,)
+            self._private_statics[tid] += 1
             self.static_obs[tid, row, col] = 1
         else:
             self.dynamic[tid].append(sprite)
@@ -152,9 +159,17 @@ class Game:
         private = sprite.copy()
         private.shared = False
         key = (sprite.y // self.block) * self.cols + sprite.x // self.block
-        cells = self.cells[sprite.tid]
+        cells = self._writable_cells(sprite.tid)
         cells[key] = tuple(private if s is sprite else s for s in cells[key])
+        self._private_statics[sprite.tid] += 1
         return private
+
+    def _writable_cells(self, tid: int) -> dict[int, tuple[Sprite, ...]]:
+        """The cell dict of one static type, copied first if it is shared."""
+        if not self._owns_cells[tid]:
+            self.cells[tid] = dict(self.cells[tid])
+            self._owns_cells[tid] = True
+        return self.cells[tid]
 
     def kill(self, sprite: Sprite) -> None:
         """Mark for removal at cleanup; the avatar is only disabled (RULES A3.3c)."""
@@ -387,7 +402,8 @@ class Game:
             if sprite.type.static:
                 row, col = sprite.y // self.block, sprite.x // self.block
                 key = row * self.cols + col
-                cells = self.cells[tid]
+                cells = self._writable_cells(tid)
+                self._private_statics[tid] -= 1  # only private records are ever killed
                 group = tuple(s for s in cells[key] if s is not sprite)
                 if group:
                     cells[key] = group
@@ -434,11 +450,17 @@ class Game:
             return sprite if sprite.shared else twin(sprite)
 
         copy.dynamic = [[twin(s) for s in group] for group in self.dynamic]
-        # Records still shared with the layout are immutable: the copy shares them too.
-        copy.cells = [
-            {k: tuple(map(twin_or_shared, group)) for k, group in cells.items()}
-            for cells in self.cells
-        ]
+        # Records still shared with the layout are immutable, so a type's cell dict that holds
+        # only those is shared by both games, each copying it before its first change.
+        copy.cells = list(self.cells)
+        copy._owns_cells = [False] * len(self.cells)
+        for tid, cells in enumerate(self.cells):
+            if self._private_statics[tid]:
+                copy.cells[tid] = {k: tuple(map(twin_or_shared, g)) for k, g in cells.items()}
+                copy._owns_cells[tid] = True
+            else:
+                self._owns_cells[tid] = False
+        copy._private_statics = list(self._private_statics)
         copy.present = list(self.present)
         copy.static_obs = self.static_obs.copy()
         copy.killed = [twins[s.uid] for s in self.killed]
