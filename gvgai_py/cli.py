@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from gvgai_py.level import LevelError
 
-SUBCOMMANDS = ("gvgai_py.commands.demo",)
+SUBCOMMANDS = ("gvgai_py.commands.demo", "agents.train_command", "agents.eval_command")
 
 
 class CLIError(Exception):

@@ -1,0 +1,160 @@
+"""Training callbacks: win rate, atomic checkpoints, held-out evaluation, a progress bar."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.callbacks import BaseCallback
+from tqdm import tqdm
+
+CHECKPOINT_GLOB = "step_*.zip"
+REPLAY_BUFFER_SUFFIX = ".replay.pkl"
+
+
+def win_rate(model: BaseAlgorithm) -> float | None:
+    """Share of wins among the last episodes (SB3's ``ep_info_buffer``, 100 episodes), or None
+    before any episode ended. Needs ``Monitor(info_keywords=("won",))``."""
+    if not model.ep_info_buffer:
+        return None
+    return float(np.mean([episode["won"] for episode in model.ep_info_buffer]))
+
+
+class WinRateCallback(BaseCallback):
+    """Logs ``rollout/win_rate`` next to SB3's ``rollout/ep_rew_mean``."""
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_end(self) -> None:
+        rate = win_rate(self.model)
+        if rate is not None:
+            self.logger.record("rollout/win_rate", rate)
+
+
+def save_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``: a
+    crash leaves either the old file or the new one, never half of one."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def checkpoint_path(directory: Path, step: int) -> Path:
+    return directory / f"step_{step:012d}.zip"
+
+
+def latest_checkpoint(directory: Path) -> Path | None:
+    """The checkpoint with the highest step count (zero-padded names sort by step)."""
+    found = sorted(directory.glob(CHECKPOINT_GLOB))
+    return found[-1] if found else None
+
+
+def save_model(model: BaseAlgorithm, path: Path) -> None:
+    """Atomically save ``model`` to ``path`` (SB3 would add ``.zip`` to a name without it)."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as file:
+            model.save(file)
+
+    save_atomically(path, write)
+
+
+class CheckpointCallback(BaseCallback):
+    """Every ``every`` steps, save ``checkpoints/step_<N>.zip`` atomically.
+
+    An off-policy model's replay buffer is saved first, beside the newest checkpoint only
+    (``step_<N>.replay.pkl``; older ones are removed), so that a resumed run keeps its memory.
+    """
+
+    def __init__(self, directory: Path, every: int) -> None:
+        super().__init__()
+        self.directory = directory
+        self.every = every
+        self._last_saved = 0
+
+    def _on_training_start(self) -> None:
+        self._last_saved = self.num_timesteps
+
+    def _on_step(self) -> bool:
+        if self.num_timesteps - self._last_saved >= self.every:
+            self.save()
+        return True
+
+    def save(self) -> Path:
+        path = checkpoint_path(self.directory, self.num_timesteps)
+        if getattr(self.model, "replay_buffer", None) is not None:
+            buffer_path = path.with_suffix(REPLAY_BUFFER_SUFFIX)
+            save_atomically(buffer_path, self._save_replay_buffer)
+            for older in self.directory.glob(f"*{REPLAY_BUFFER_SUFFIX}"):
+                if older != buffer_path:
+                    older.unlink()
+        save_model(self.model, path)
+        self._last_saved = self.num_timesteps
+        return path
+
+    def _save_replay_buffer(self, tmp: Path) -> None:
+        with open(tmp, "wb") as file:
+            self.model.save_replay_buffer(file)
+
+
+class EvalCallback(BaseCallback):
+    """Every ``every`` steps, ``evaluate(model)`` returns ``{test set name: (win rate, mean
+    score)}``, logged as ``eval/win_rate/<name>`` and ``eval/mean_score/<name>``."""
+
+    def __init__(self, evaluate: Callable[[BaseAlgorithm], dict[str, tuple[float, float]]],
+                 every: int) -> None:
+        super().__init__()
+        self.evaluate = evaluate
+        self.every = every
+        self._last_evaluated = 0
+        self.latest: dict[str, tuple[float, float]] = {}
+
+    def _on_training_start(self) -> None:
+        self._last_evaluated = self.num_timesteps
+
+    def _on_step(self) -> bool:
+        if self.num_timesteps - self._last_evaluated >= self.every:
+            self.latest = self.evaluate(self.model)
+            for name, (rate, score) in self.latest.items():
+                self.logger.record(f"eval/win_rate/{name}", rate)
+                self.logger.record(f"eval/mean_score/{name}", score)
+            self.logger.dump(self.num_timesteps)
+            self._last_evaluated = self.num_timesteps
+        return True
+
+
+class ProgressBarCallback(BaseCallback):
+    """A tqdm bar over environment steps, showing the training win rate."""
+
+    def __init__(self, total_steps: int) -> None:
+        super().__init__()
+        self.total_steps = total_steps
+        self.bar: tqdm | None = None
+
+    def _on_training_start(self) -> None:
+        self.bar = tqdm(total=self.total_steps, initial=self.num_timesteps, unit="step",
+                        dynamic_ncols=True, smoothing=0.05)
+
+    def _on_step(self) -> bool:
+        self.bar.update(self.num_timesteps - self.bar.n)
+        return True
+
+    def _on_rollout_end(self) -> None:
+        rate = win_rate(self.model)
+        if rate is not None:
+            self.bar.set_postfix(win_rate=f"{rate:.2f}", refresh=False)
+
+    def _on_training_end(self) -> None:
+        self.bar.close()

@@ -1,0 +1,69 @@
+"""``gvgai eval MODEL|RUN_DIR --levels human pcg:0.5 ... --episodes 100``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gvgai_py.cli import CLIError
+
+DEFAULT_REPORT = "eval.json"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "eval", help="win rate and mean score of a trained model, with 95%% CIs",
+        description="Evaluate a model on test sets of levels; print a table and write JSON.",
+    )
+    parser.add_argument("model", metavar="MODEL|RUN_DIR",
+                        help="a model file, or a run directory (its model.zip, else its newest "
+                             "checkpoint)")
+    parser.add_argument("--levels", nargs="+", default=["human"], metavar="SET",
+                        help="test sets: human | 0,1,2 | pcg:D | PATH (default: human)")
+    parser.add_argument("--episodes", type=int, default=100, help="episodes per test set")
+    parser.add_argument("--seed", type=int, default=0, help="episode i uses seed SEED + i")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="take the most likely action instead of sampling the policy")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch CPU threads; more only slow small batches down on a busy "
+                             "machine (default: 1)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"JSON report (default: RUN_DIR/{DEFAULT_REPORT}, or MODEL with "
+                             "the suffix .eval.json)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    for name in ("episodes", "torch_threads"):
+        value = getattr(args, name)
+        if value <= 0:
+            raise CLIError(f"--{name.replace('_', '-')} must be positive, got {value}")
+    import torch
+
+    from agents.evaluate import report
+
+    torch.set_num_threads(args.torch_threads)
+
+    model_path, out = resolve_paths(Path(args.model), args.out)
+    print(report(model_path, args.levels, args.episodes, out, seed=args.seed,
+                 deterministic=args.deterministic))
+    print(f"report: {out}")
+    return 0
+
+
+def resolve_paths(model: Path, out: Path | None) -> tuple[Path, Path]:
+    """The model file a MODEL|RUN_DIR argument names, and where its report goes."""
+    from agents.callbacks import latest_checkpoint
+    from agents.train import CHECKPOINTS, FINAL_MODEL
+
+    if model.is_dir():
+        run_dir = model
+        model = run_dir / FINAL_MODEL
+        if not model.is_file():
+            model = latest_checkpoint(run_dir / CHECKPOINTS) or model
+        if not model.is_file():
+            raise CLIError(f"{run_dir} has neither {FINAL_MODEL} nor a checkpoint")
+        return model, out or run_dir / DEFAULT_REPORT
+    if not model.is_file():
+        raise CLIError(f"no model file or run directory at {model}")
+    return model, out or model.with_suffix(".eval.json")

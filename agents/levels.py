@@ -1,0 +1,166 @@
+"""Level sets named on the command line (``--levels``), and the environments that play them.
+
+Words: ``human`` (our five levels ``levels/<game>/lvl0..4.txt``), ``0`` or ``0,1,2`` (some of
+them), a level file or a folder of ``.txt`` levels, ``pcg:D`` (generated levels of difficulty
+``D`` in [0, 1]), and for training only the curricula ``ppcg`` and ``plr``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from gvgai_py import Level, env_id
+from gvgai_py.cli import CLIError
+from gvgai_py.envs import LEVEL_SOURCE_GROUP, OUR_LEVELS, builtin_level_path, named_level_source
+
+HUMAN = "human"
+CURRICULA = ("ppcg", "plr")
+GENERATOR_SOURCE = "pcg"
+"""Name of the generators' level source (an entry point in ``gvgai_py.level_sources``)."""
+
+
+def generators_available() -> bool:
+    return bool(entry_points(group=LEVEL_SOURCE_GROUP, name=GENERATOR_SOURCE))
+
+
+def require_generators(word: str) -> None:
+    if not generators_available():
+        raise CLIError(
+            f"--levels {word} needs the level generators (level source {GENERATOR_SOURCE!r}), "
+            "which are not available in this installation yet"
+        )
+
+
+@dataclass(frozen=True)
+class LevelSet:
+    """A set of levels for training or evaluation.
+
+    Exactly one of: ``levels`` (fixed levels), ``difficulty`` (generated levels of that
+    difficulty) or ``curriculum`` (``"ppcg"`` or ``"plr"``: generated levels whose difficulty
+    or choice a training callback steers).
+    """
+
+    word: str
+    """The ``--levels`` word it came from."""
+    name: str
+    """Its name in TensorBoard tags and reports (letters, digits, ``_-.`` only)."""
+    levels: tuple[Level, ...] = ()
+    difficulty: float | None = None
+    curriculum: str | None = None
+
+    def env_level(self) -> tuple[Any, dict[str, Any]]:
+        """The ``level=`` argument of :class:`gvgai_py.envs.GVGAIEnv` and the level source's
+        keyword arguments, for an env that draws from this set at every reset."""
+        if self.levels:
+            return (self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)), {}
+        return GENERATOR_SOURCE, {"difficulty": self.start_difficulty}
+
+    @property
+    def start_difficulty(self) -> float:
+        """Difficulty of the first generated levels (a curriculum starts from the easiest)."""
+        return 0.0 if self.difficulty is None else self.difficulty
+
+    def max_size(self, game: str) -> tuple[int, int]:
+        """``(rows, cols)`` that fits every level of the set."""
+        if self.levels:
+            return max(lvl.height for lvl in self.levels), max(lvl.width for lvl in self.levels)
+        return tuple(named_level_source(GENERATOR_SOURCE, game).max_size)
+
+
+class LevelChoice:
+    """A level source drawing uniformly from fixed levels (picklable, for subprocess envs)."""
+
+    def __init__(self, levels: tuple[Level, ...]) -> None:
+        self.levels = levels
+
+    def __call__(self, rng: np.random.Generator) -> Level:
+        return self.levels[int(rng.integers(len(self.levels)))]
+
+
+class LevelSequence:
+    """A level source playing given levels in order, one per reset (for evaluation)."""
+
+    def __init__(self, levels: list[Level]) -> None:
+        self.levels = levels
+        self.next = 0
+
+    def __call__(self, rng: np.random.Generator) -> Level:
+        level = self.levels[self.next % len(self.levels)]
+        self.next += 1
+        return level
+
+
+def our_level(game: str, index: int) -> Level:
+    path = builtin_level_path(game, index)
+    if not path.is_file():
+        raise CLIError(f"{game} level {index} is not installed (expected {path})")
+    return Level.from_file(path, game)
+
+
+def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
+    """The level set a ``--levels`` word names (see the module docstring)."""
+    if word == HUMAN:
+        return LevelSet(word, HUMAN, tuple(our_level(game, i) for i in range(OUR_LEVELS)))
+    if re.fullmatch(r"\d+(,\d+)*", word):
+        indices = [int(i) for i in word.split(",")]
+        if any(i >= OUR_LEVELS for i in indices):
+            raise CLIError(f"--levels {word}: our levels are numbered 0-{OUR_LEVELS - 1}")
+        return LevelSet(word, f"lvl{word.replace(',', '-')}",
+                        tuple(our_level(game, i) for i in indices))
+    if word.startswith(f"{GENERATOR_SOURCE}:"):
+        try:
+            difficulty = float(word.partition(":")[2])
+        except ValueError:
+            difficulty = -1.0
+        if not 0.0 <= difficulty <= 1.0:
+            raise CLIError(f"--levels {word}: the difficulty must be a number in [0, 1]")
+        require_generators(word)
+        return LevelSet(word, f"{GENERATOR_SOURCE}_{difficulty:g}", difficulty=difficulty)
+    if word in CURRICULA:
+        if not training:
+            raise CLIError(f"--levels {word} is a training curriculum, not a test set")
+        require_generators(word)
+        return LevelSet(word, word, curriculum=word)
+    return _level_files(game, word)
+
+
+def _level_files(game: str, word: str) -> LevelSet:
+    path = Path(word)
+    if path.is_dir():
+        files = sorted(path.glob("*.txt"))
+        if not files:
+            raise CLIError(f"--levels {word}: no .txt level files in that folder")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise CLIError(
+            f"--levels {word}: not a level file, a folder, {HUMAN}, an index list like 0,1,2, "
+            f"{GENERATOR_SOURCE}:D or one of {', '.join(CURRICULA)}"
+        )
+    name = re.sub(r"[^\w.-]", "_", path.stem if path.is_file() else path.name)
+    return LevelSet(word, name, tuple(Level.from_file(f, game) for f in files))
+
+
+def make_env(
+    game: str,
+    level_set: LevelSet,
+    obs_type: str,
+    size: tuple[int, int],
+    max_episode_steps: int,
+) -> gym.Env:
+    """One environment drawing its levels from ``level_set``, observations padded to ``size``.
+
+    A module-level function so that subprocess environments can unpickle it.
+    """
+    level, source_kwargs = level_set.env_level()
+    return gym.make(
+        env_id(game), level=level, obs_type=obs_type, size=size, max_steps=max_episode_steps,
+        **source_kwargs,
+    )

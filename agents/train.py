@@ -1,0 +1,235 @@
+"""Train an agent on a game's levels, logging to a run directory.
+
+A run directory holds ``config.json`` (see :func:`agents.config.run_info`), ``tb/``
+(TensorBoard events: SB3's own tags plus ``rollout/win_rate``, ``train/cpc_loss``,
+``train/cpc_acc_k{k}``, ``eval/win_rate/<test set>``, ``eval/mean_score/<test set>``),
+``checkpoints/step_<N>.zip`` (written atomically every ``checkpoint_every`` steps) and
+``model.zip``, the final model. :func:`resume` continues a run from its newest checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import torch as th
+from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.logger import configure
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
+
+from agents.algorithms import ALGORITHMS, build_model, load_model
+from agents.callbacks import (
+    REPLAY_BUFFER_SUFFIX,
+    CheckpointCallback,
+    EvalCallback,
+    ProgressBarCallback,
+    WinRateCallback,
+    latest_checkpoint,
+    save_atomically,
+    save_model,
+)
+from agents.config import TrainConfig, run_info
+from agents.evaluate import evaluate
+from agents.levels import HUMAN, LevelSet, make_env, our_level, parse_level_set
+from gvgai_py.cli import CLIError
+from gvgai_py.envs import OUR_LEVELS, builtin_level_path
+
+CONFIG_FILE = "config.json"
+FINAL_MODEL = "model.zip"
+CHECKPOINTS = "checkpoints"
+TENSORBOARD = "tb"
+EVAL_SEED_OFFSET = 1_000_000
+"""Held-out episodes use seeds from ``seed + EVAL_SEED_OFFSET``, apart from training seeds."""
+FAST_START_METHOD = "fork" if sys.platform == "linux" else None
+"""Start method of subprocess environments (None: SB3's choice)."""
+LOG_EVERY_STEPS = 2048
+"""About how often on-policy training writes to TensorBoard (SB3 counts rollouts)."""
+LOG_EVERY_EPISODES = 10
+"""How often off-policy training writes to TensorBoard (SB3 counts episodes)."""
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The level sets of a run and the observation grid that fits all of them."""
+
+    train: LevelSet
+    test: list[LevelSet]
+    size: tuple[int, int]
+
+    @classmethod
+    def of(cls, config: TrainConfig) -> Levels:
+        train = parse_level_set(config.game, config.levels, training=True)
+        words = config.eval_levels if config.eval_levels is not None else default_test_sets(
+            config.game, train)
+        test = [parse_level_set(config.game, word, training=False) for word in words]
+        sizes = [level_set.max_size(config.game) for level_set in [train, *test]]
+        return cls(train, test, (max(r for r, _ in sizes), max(c for _, c in sizes)))
+
+
+def default_test_sets(game: str, train: LevelSet) -> list[str]:
+    """Our installed levels that training does not use, as one ``--levels`` word."""
+    installed = [i for i in range(OUR_LEVELS) if builtin_level_path(game, i).is_file()]
+    if not train.levels:  # generated training levels: all of ours are held out
+        return [HUMAN] if len(installed) == OUR_LEVELS else []
+    held_out = [str(i) for i in installed if our_level(game, i) not in train.levels]
+    return [",".join(held_out)] if held_out else []
+
+
+def make_training_env(config: TrainConfig, levels: Levels, seed: int) -> VecEnv:
+    """``n_envs`` environments with a Monitor that records wins (``rollout/win_rate``)."""
+    env_kwargs = {"game": config.game, "level_set": levels.train, "obs_type": config.obs,
+                  "size": levels.size, "max_episode_steps": config.max_episode_steps}
+    if config.vec_env == "dummy" or config.n_envs == 1:
+        vec_env_cls, vec_env_kwargs = DummyVecEnv, None
+    else:
+        # SB3 defaults to forkserver, whose workers import torch and SB3 afresh (seconds each
+        # on a small machine); forked workers share this process's modules and never run torch.
+        vec_env_cls, vec_env_kwargs = SubprocVecEnv, {"start_method": FAST_START_METHOD}
+    return make_vec_env(make_env, config.n_envs, seed=seed, env_kwargs=env_kwargs,
+                        vec_env_cls=vec_env_cls, vec_env_kwargs=vec_env_kwargs,
+                        monitor_kwargs={"info_keywords": ("won",)})
+
+
+def check_environment(config: TrainConfig, levels: Levels) -> None:
+    """Build and reset one environment, so that bad options fail before anything is written."""
+    try:
+        env = make_env(config.game, levels.train, config.obs, levels.size,
+                       config.max_episode_steps)
+        env.reset(seed=config.seed)
+        env.close()
+    except (ValueError, TypeError) as err:
+        raise CLIError(str(err)) from None
+
+
+def create_run_dir(config: TrainConfig) -> Path:
+    """A new, empty run directory; an existing one is never reused."""
+    run_dir = Path(config.logdir) / config.run_name
+    if run_dir.exists():
+        raise CLIError(f"run directory {run_dir} already exists (use --resume to continue it, "
+                       "or another --run-name)")
+    try:
+        (run_dir / CHECKPOINTS).mkdir(parents=True)
+    except OSError as err:
+        raise CLIError(f"cannot create run directory {run_dir}: {err.strerror or err}") from None
+    return run_dir
+
+
+def write_config(run_dir: Path, info: dict[str, Any]) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(json.dumps(info, indent=2) + "\n")
+
+    save_atomically(run_dir / CONFIG_FILE, write)
+
+
+def new_model(config: TrainConfig, levels: Levels, env: VecEnv) -> BaseAlgorithm:
+    """An untrained model as configured, recording what evaluation needs to rebuild envs."""
+    metadata = {"game": config.game, "algo": config.algo, "cpc": config.cpc,
+                "obs_type": config.obs, "size": list(levels.size),
+                "max_episode_steps": config.max_episode_steps}
+    rollout = {} if config.n_steps is None else {"n_steps": config.n_steps}
+    return build_model(config.algo, env, metadata, cpc=config.cpc, cpc_weight=config.cpc_weight,
+                       cpc_horizons=config.cpc_horizons, seed=config.seed, **rollout)
+
+
+def train(config: TrainConfig) -> Path:
+    """Train a new run as configured; returns its run directory."""
+    levels = Levels.of(config)
+    check_environment(config, levels)
+    run_dir = create_run_dir(config)
+    write_config(run_dir, run_info(config))
+    th.set_num_threads(config.torch_threads)
+    env = make_training_env(config, levels, config.seed)
+    try:
+        learn(new_model(config, levels, env), config, levels, run_dir)
+    finally:
+        env.close()
+    return run_dir
+
+
+def resume(run_dir: Path, steps: int | None = None) -> Path:
+    """Continue ``run_dir`` from its newest checkpoint up to ``steps`` (default: the run's
+    own total). Nothing is written before the checkpoint has loaded."""
+    config_path = run_dir / CONFIG_FILE
+    if not config_path.is_file():
+        raise CLIError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
+    try:
+        info = json.loads(config_path.read_text())
+        config = TrainConfig(**info["config"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise CLIError(f"{config_path} is unreadable ({type(err).__name__}: {err})") from None
+    if steps is not None:
+        config = replace(config, steps=steps)
+    checkpoint = latest_checkpoint(run_dir / CHECKPOINTS)
+    if checkpoint is None:
+        raise CLIError(f"no checkpoint to resume from in {run_dir / CHECKPOINTS}")
+    levels = Levels.of(config)
+    th.set_num_threads(config.torch_threads)
+    env = None
+    try:
+        model = load_model(checkpoint)
+        if model.num_timesteps >= config.steps:
+            raise CLIError(f"{checkpoint.name} already has {model.num_timesteps} of "
+                           f"{config.steps} steps; pass a larger --steps to train further")
+        # Fresh episode seeds, so the resumed run does not replay the episodes it began with.
+        env = make_training_env(config, levels, config.seed + model.num_timesteps)
+        model.set_env(env)
+        restore_replay_buffer(model, checkpoint)
+        info["config"] = asdict(config)
+        info.setdefault("resumed", []).append(
+            {"from_checkpoint": checkpoint.name, "step": model.num_timesteps})
+        write_config(run_dir, info)
+        learn(model, config, levels, run_dir)
+    finally:
+        if env is not None:
+            env.close()
+    return run_dir
+
+
+def restore_replay_buffer(model: BaseAlgorithm, checkpoint: Path) -> None:
+    buffer_path = checkpoint.with_suffix(REPLAY_BUFFER_SUFFIX)
+    if getattr(model, "replay_buffer", None) is None or not buffer_path.is_file():
+        return
+    try:
+        model.load_replay_buffer(buffer_path)
+    except Exception as err:  # noqa: BLE001 - a damaged pickle can fail in many ways
+        raise CLIError(f"{buffer_path} is unreadable ({type(err).__name__}: {err})") from None
+
+
+def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Path) -> None:
+    """Train ``model`` up to ``config.steps`` steps with logging, checkpoints and evaluation."""
+    model.set_logger(configure(str(run_dir / TENSORBOARD), ["tensorboard"]))
+    checkpoints = CheckpointCallback(run_dir / CHECKPOINTS, config.checkpoint_every)
+    callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints,
+                                     ProgressBarCallback(config.steps)]
+    if config.eval_every and levels.test:
+        callbacks.append(EvalCallback(lambda m: evaluate_held_out(m, config, levels),
+                                      config.eval_every))
+    if levels.train.curriculum:
+        callbacks.append(curriculum_callback(levels.train))
+    if ALGORITHMS[config.algo].on_policy:
+        log_interval = max(1, LOG_EVERY_STEPS // (config.n_envs * model.n_steps))
+    else:
+        log_interval = LOG_EVERY_EPISODES
+    model.learn(config.steps - model.num_timesteps, callback=callbacks,
+                log_interval=log_interval, reset_num_timesteps=False)
+    model.logger.dump(model.num_timesteps)
+    checkpoints.save()
+    save_model(model, run_dir / FINAL_MODEL)
+
+
+def curriculum_callback(level_set: LevelSet) -> BaseCallback:
+    """The callback that steers a curriculum's levels (PPCG difficulty, PLR replay)."""
+    raise CLIError(f"--levels {level_set.word}: the curriculum from generators.curriculum is "
+                   "not available in this installation yet")
+
+
+def evaluate_held_out(model: BaseAlgorithm, config: TrainConfig,
+                      levels: Levels) -> dict[str, tuple[float, float]]:
+    results = evaluate(model, levels.test, config.eval_episodes,
+                       seed=config.seed + EVAL_SEED_OFFSET)
+    return {r.name: (r.win_rate, r.mean_score) for r in results}

@@ -1,0 +1,197 @@
+"""The agents: extractors, A2C learning, the CPC gradients of A2C+CPC, DQN's window sampling,
+and saving/loading the CPC models."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch as th
+from gymnasium import spaces
+from stable_baselines3 import A2C
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.preprocessing import is_image_space, preprocess_obs
+from stable_baselines3.common.torch_layers import NatureCNN
+
+from agents.algorithms import build_model, load_model, model_metadata
+from agents.dqn_cpc import WindowReplayBuffer
+from agents.evaluate import play
+from agents.extractors import SymbolicCNN, policy_kwargs_for
+from agents.levels import LevelSet, make_env
+from gvgai_py import Level
+
+CORRIDOR = "wwwwww\nwA+.gw\nwwwwww\n"
+"""Zelda in a corridor: RIGHT takes the key, two more reach the door."""
+STEPS_PER_EPISODE = 12
+"""Short enough that a random policy rarely wins."""
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny batches: a second thread only adds contention on the shared 2-core machine."""
+    threads = th.get_num_threads()
+    th.set_num_threads(1)
+    yield
+    th.set_num_threads(threads)
+
+
+@pytest.fixture
+def corridor() -> LevelSet:
+    return LevelSet("corridor", "corridor", (Level.from_string(CORRIDOR, "zelda"),))
+
+
+def corridor_env(level_set: LevelSet, n_envs: int = 8, seed: int = 0):
+    return make_vec_env(
+        make_env, n_envs, seed=seed,
+        env_kwargs={"game": "zelda", "level_set": level_set, "obs_type": "symbolic",
+                    "size": (3, 6), "max_episode_steps": STEPS_PER_EPISODE},
+        monitor_kwargs={"info_keywords": ("won",)},
+    )
+
+
+def metadata(algo: str, cpc: bool) -> dict:
+    return {"game": "zelda", "algo": algo, "cpc": cpc, "obs_type": "symbolic", "size": [3, 6],
+            "max_episode_steps": STEPS_PER_EPISODE}
+
+
+def win_rate(model, level_set: LevelSet, episodes: int = 100) -> float:
+    return float(np.mean([o.won for o in play(model, level_set, episodes)]))
+
+
+def test_symbolic_observations_reach_the_network_as_zeros_and_ones(corridor):
+    env = corridor_env(corridor, n_envs=1)
+    assert not is_image_space(env.observation_space)  # so SB3 neither transposes nor /255
+    obs = th.as_tensor(env.reset())
+    assert th.equal(preprocess_obs(obs, env.observation_space), obs.float())
+    assert policy_kwargs_for(env.observation_space)["features_extractor_class"] is SymbolicCNN
+    pixels = spaces.Box(0, 255, (90, 130, 3), np.uint8)
+    assert policy_kwargs_for(pixels)["features_extractor_class"] is NatureCNN
+    with pytest.raises(ValueError, match="one-hot"):
+        SymbolicCNN(spaces.Box(0, 255, (3, 90, 130), np.uint8))
+
+
+def test_symbolic_cnn_handles_large_generated_levels():
+    space = spaces.Box(0, 1, (12, 31, 40), np.uint8)
+    features = SymbolicCNN(space, features_dim=64)(th.zeros(2, 12, 31, 40))
+    assert features.shape == (2, 64)
+
+
+def test_a2c_learns_the_corridor(corridor):
+    model = build_model("a2c", corridor_env(corridor), metadata("a2c", False), seed=0)
+    assert win_rate(model, corridor) < 0.3
+    model.learn(12_000)
+    assert win_rate(model, corridor) >= 0.9
+
+
+def test_a2c_cpc_gradient_is_the_gradient_of_a2c_plus_weighted_cpc(corridor):
+    """One A2CCPC update against its parts: the A2C gradient (A2C.train alone) plus
+    cpc_weight times the gradient of CPC run afresh on the rollout in time order."""
+    weight = 0.5
+    model = build_model("a2c", corridor_env(corridor, n_envs=4), metadata("a2c", True),
+                        cpc=True, cpc_weight=weight, seed=0, n_steps=8, max_grad_norm=1e9)
+    _, callback = model._setup_learn(10_000)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    rollout = copy.deepcopy(model.rollout_buffer)
+    policy = model.policy
+    gradients = []
+    policy.optimizer.step = lambda: gradients.append(  # keep the parameters as they are
+        {name: p.grad.clone() if p.grad is not None else th.zeros_like(p)
+         for name, p in policy.named_parameters()})
+
+    model.train()
+    model.rollout_buffer = copy.deepcopy(rollout)
+    A2C.train(model)
+    policy.optimizer.zero_grad()
+    observations = th.as_tensor(rollout.observations)  # (n_steps, n_envs, ...)
+    latents = policy.extract_features(observations.flatten(0, 1)).view(8, 4, -1)
+    policy.cpc(latents, th.as_tensor(rollout.episode_starts)).loss.backward()
+
+    combined, a2c = gradients
+    for name, p in policy.named_parameters():
+        cpc = p.grad if p.grad is not None else th.zeros_like(p)
+        assert th.allclose(combined[name], a2c[name] + weight * cpc, atol=1e-5), name
+    assert any(combined[n].abs().sum() > 0 for n in combined if n.startswith("cpc."))
+
+
+def test_time_major_undoes_the_buffer_flattening(corridor):
+    model = build_model("a2c", corridor_env(corridor, n_envs=3), metadata("a2c", True),
+                        cpc=True, seed=0, n_steps=6)
+    buffer = model.rollout_buffer
+    buffer.observations[:] = np.arange(6 * 3).reshape(6, 3, 1, 1, 1)
+    flat = buffer.swap_and_flatten(buffer.observations)
+    assert th.equal(model.time_major(th.as_tensor(flat)), th.as_tensor(buffer.observations))
+
+
+def test_a2c_cpc_needs_rollouts_longer_than_the_horizons(corridor):
+    with pytest.raises(ValueError, match="n_steps"):
+        build_model("a2c", corridor_env(corridor, n_envs=1), metadata("a2c", True), cpc=True,
+                    cpc_horizons=4, n_steps=4)
+
+
+def window_buffer(rows: int, n_envs: int) -> WindowReplayBuffer:
+    return WindowReplayBuffer(rows * n_envs, spaces.Box(0, 10**6, (1,), np.int64),
+                              spaces.Discrete(2), n_envs=n_envs,
+                              handle_timeout_termination=False)
+
+
+def add_steps(buffer: WindowReplayBuffer, steps: int, ends: dict[int, set[int]]) -> None:
+    """Observation ``10 * step + env``; ``ends[env]``: steps after which its episode ended."""
+    n_envs = buffer.n_envs
+    for step in range(steps):
+        obs = (10 * step + np.arange(n_envs)).reshape(n_envs, 1)
+        done = np.array([step in ends.get(env, set()) for env in range(n_envs)])
+        buffer.add(obs, obs, np.zeros((n_envs, 1)), np.zeros(n_envs), done, [{}] * n_envs)
+
+
+def test_windows_are_uninterrupted_stretches_of_one_episode():
+    np.random.seed(0)
+    rows, steps, length = 20, 33, 4  # wrapped: rows hold steps 13..32, the newest at row 12
+    ends = {0: {15, 22}, 1: {29}}
+    buffer = window_buffer(rows, n_envs=2)
+    add_steps(buffer, steps, ends)
+
+    values = buffer.sample_windows(300, length).numpy()[..., 0]  # (length, windows)
+    assert values.shape == (length, 300)
+    env, step = values % 10, values // 10
+    assert (env == env[0]).all()  # one env per window
+    assert (step == step[0] + np.arange(length)[:, None]).all()  # consecutive: never wraps
+    assert step.min() >= steps - rows  # only data still in the buffer
+    for e, s in zip(env[0], step[0], strict=True):
+        assert not ends[e] & set(range(s, s + length - 1)), (e, s)  # may end on its last step
+    assert set(env[0]) == {0, 1}
+
+
+def test_no_windows_while_episodes_are_shorter_than_a_window():
+    buffer = window_buffer(50, n_envs=1)
+    add_steps(buffer, 10, {0: {2, 5, 8}})
+    assert buffer.sample_windows(8, 4).shape == (4, 0, 1)
+    assert buffer.sample_windows(8, 3).shape[1] == 8
+
+
+@pytest.mark.parametrize("algo", ["a2c", "dqn"])
+def test_cpc_models_save_load_and_predict_identically(algo, corridor, tmp_path):
+    extra = {"learning_starts": 64, "buffer_size": 2_000} if algo == "dqn" else {}
+    model = build_model(algo, corridor_env(corridor, n_envs=2), metadata(algo, True), cpc=True,
+                        cpc_weight=0.3, seed=0, **extra)
+    model.learn(400)
+    path = tmp_path / "model.zip"
+    model.save(path)
+    loaded = load_model(path)
+
+    assert type(loaded) is type(model)
+    assert loaded.cpc_weight == 0.3
+    assert model_metadata(loaded) == metadata(algo, True)
+    saved, restored = model.policy.state_dict(), loaded.policy.state_dict()
+    assert any(key.startswith("cpc.") for key in restored)
+    assert saved.keys() == restored.keys()
+    assert all(th.equal(saved[key], restored[key]) for key in saved)
+    assert len(loaded.policy.optimizer.state) == len(model.policy.optimizer.state) > 0
+    cpc_params = {id(p) for p in loaded.policy.cpc.parameters()}
+    optimised = {id(p) for group in loaded.policy.optimizer.param_groups for p in group["params"]}
+    assert cpc_params <= optimised
+    obs = np.stack([corridor_env(corridor, n_envs=1, seed=s).reset()[0] for s in range(4)])
+    for deterministic in (True, False):
+        th.manual_seed(1)
+        expected, _ = model.predict(obs, deterministic=deterministic)
+        th.manual_seed(1)
+        actual, _ = loaded.predict(obs, deterministic=deterministic)
+        assert (expected == actual).all()
