@@ -14,7 +14,13 @@ from collections.abc import Sequence
 
 from gvgai_py.level import LevelError
 
-SUBCOMMANDS = ("gvgai_py.commands.demo", "agents.train_command", "agents.eval_command")
+SUBCOMMANDS = (
+    "gvgai_py.commands.demo",
+    "gvgai_py.commands.play",
+    "gvgai_py.commands.render",
+    "agents.train_command",
+    "agents.eval_command",
+)
 
 
 class CLIError(Exception):

@@ -5,12 +5,18 @@ Observation (``obs_type``):
     sprite type in SpriteSet order (``env.unwrapped.channel_names``); a cell is 1 when a sprite
     of that type overlaps it, so a sprite between cells marks every cell it touches.
     ``"ascii"``: the grid as level text (one line per row, see :meth:`GVGAIEnv.ascii`).
+    ``"pixels"``: RGB ``uint8`` array ``(rows * 10, cols * 10, 3)`` drawn by
+    :class:`gvgai_py.rendering.Renderer` (sprites at their pixel positions, so motion between
+    cells shows; a level smaller than ``size`` sits in the top-left corner, the rest is black).
 Actions: ``Discrete``; 0 is NIL, then GVGAI-Gym's order USE, LEFT, RIGHT, DOWN, UP (USE only
     for games that have it). ``env.unwrapped.get_action_meanings()`` lists them.
 Reward: the change in game score. ``info``: ``score`` (cumulative), ``won``, ``lost``, ``ticks``
     (ticks played), ``level_seed`` (for generated levels).
 Episode end: ``terminated`` on a win or a loss. ``truncated`` after ``max_steps`` steps (2000, as
     GVGAI-Gym), with no loss flag; the Java planning track instead ends tick 2000 as a loss.
+Render modes: ``"rgb_array"`` (the pixel frame, enlarged ``render_scale`` times, default 1),
+    ``"human"`` (a pygame window, ``render_scale`` default 4, with game, level, score and tick
+    under the frame and the outcome once the episode ends), ``"ansi"`` (the ``"ascii"`` text).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from gymnasium import spaces
 from gvgai_py.engine import Game, LevelLayout
 from gvgai_py.engine.registry import compiled
 from gvgai_py.level import Level, resolve_game
+from gvgai_py.rendering import Renderer, Window, status_line, upscale
 
 LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
 OUR_LEVELS = 5
@@ -83,7 +90,7 @@ def load_level(game: str, spec: int | str | Path | Level) -> Level:
 class GVGAIEnv(gym.Env):
     """One GVGAI game as a Gymnasium environment; see the module docstring for the spaces."""
 
-    metadata = {"render_modes": ["ansi"], "render_fps": 15}
+    metadata = {"render_modes": ["ansi", "rgb_array", "human"], "render_fps": 15}
 
     def __init__(
         self,
@@ -93,13 +100,16 @@ class GVGAIEnv(gym.Env):
         max_steps: int = 2000,
         size: tuple[int, int] | None = None,
         render_mode: str | None = None,
+        render_scale: int | None = None,
         **level_source_kwargs: Any,
     ) -> None:
         self.description = resolve_game(game)
         self.game_name = self.description.name
         self.compiled = compiled(self.description)
-        if obs_type not in ("symbolic", "ascii"):
-            raise ValueError(f"obs_type must be 'symbolic' or 'ascii', got {obs_type!r}")
+        if obs_type not in ("symbolic", "ascii", "pixels"):
+            raise ValueError(
+                f"obs_type must be 'symbolic', 'ascii' or 'pixels', got {obs_type!r}"
+            )
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
         if max_steps <= 0:
@@ -107,6 +117,11 @@ class GVGAIEnv(gym.Env):
         self.obs_type = obs_type
         self.max_steps = max_steps
         self.render_mode = render_mode
+        self.render_scale = render_scale or (4 if render_mode == "human" else 1)
+        if self.render_scale < 1:
+            raise ValueError(f"render_scale must be at least 1, got {render_scale}")
+        self.level_label = _level_label(level)
+        """How the status line of the human window names the level (``"level 2"``, a file name)."""
         self._level_source: Callable[[np.random.Generator], Level] | None = None
         if isinstance(level, str) and not Path(level).exists():
             level = named_level_source(level, self.game_name, **level_source_kwargs)
@@ -127,9 +142,18 @@ class GVGAIEnv(gym.Env):
         self.channel_names = tuple(t.name for t in self.compiled.types)
         self.action_space = spaces.Discrete(len(self.compiled.actions))
         rows, cols = self.size
+        block = self.compiled.block
+        self._renderer = None
+        if obs_type == "pixels" or render_mode in ("rgb_array", "human"):
+            self._renderer = Renderer(self.compiled, self.size)
+        self._window = None
         if obs_type == "symbolic":
             self.observation_space = spaces.Box(
                 0, 1, (len(self.channel_names), rows, cols), dtype=np.uint8
+            )
+        elif obs_type == "pixels":
+            self.observation_space = spaces.Box(
+                0, 255, (rows * block, cols * block, 3), dtype=np.uint8
             )
         else:
             self.observation_space = spaces.Text(
@@ -152,6 +176,8 @@ class GVGAIEnv(gym.Env):
         episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
         self.game = Game(layout, episode_rng)
         self._steps = 0
+        if self.render_mode == "human":
+            self.render()
         return self._observation(), self._info()
 
     def step(self, action: int) -> tuple[Any, float, bool, bool, dict[str, Any]]:
@@ -163,12 +189,31 @@ class GVGAIEnv(gym.Env):
         self._steps += 1
         terminated = game.ended
         truncated = not terminated and self._steps >= self.max_steps
+        if self.render_mode == "human":
+            self.render()
         return self._observation(), game.score - before, terminated, truncated, self._info()
 
-    def render(self) -> str | None:
+    def render(self) -> str | np.ndarray | None:
         if self.render_mode == "ansi":
             return self.ascii()
+        if self.render_mode == "rgb_array":
+            return upscale(self._renderer.render(self.game), self.render_scale)
+        if self.render_mode == "human":
+            if self._window is None:
+                self._window = Window(
+                    f"gvgai {self.game_name}", self.render_scale, self.metadata["render_fps"]
+                )
+            game = self.game
+            ended = game.ended or self._steps >= self.max_steps
+            outcome = "won" if game.won else "lost" if game.lost else "timed out" if ended else None
+            status = status_line(self.game_name, self.level_label, game.score, game.tick)
+            self._window.show(self._renderer.render(game), status, outcome)
         return None
+
+    def close(self) -> None:
+        if self._window is not None:
+            self._window.close()
+            self._window = None
 
     def set_difficulty(self, difficulty: float) -> None:
         """Difficulty of the levels drawn at the next resets (named level sources only)."""
@@ -202,6 +247,8 @@ class GVGAIEnv(gym.Env):
     def _observation(self) -> Any:
         if self.obs_type == "ascii":
             return self.ascii()
+        if self.obs_type == "pixels":
+            return self._renderer.render(self.game)
         obs = self.game.symbolic()
         rows, cols = self.size
         if obs.shape[1:] == (rows, cols):
@@ -246,3 +293,13 @@ class GVGAIEnv(gym.Env):
     def _ascii_charset(self) -> str:
         symbols = {t.symbol for t in self.compiled.types if t.symbol}
         return "".join(sorted(set(self.compiled.legend) | symbols | {" ", "\n", "?"}))
+
+
+def _level_label(level: LevelSpec) -> str:
+    if isinstance(level, (int, np.integer)) and not isinstance(level, bool):
+        return f"level {int(level)}"
+    if isinstance(level, Path) or (isinstance(level, str) and Path(level).exists()):
+        return Path(level).name
+    if isinstance(level, str):
+        return f"{level} level"
+    return "custom level" if isinstance(level, Level) else "generated level"

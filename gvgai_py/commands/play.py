@@ -1,0 +1,91 @@
+"""``gvgai play``: play a game with the keyboard, record the episodes, or replay a recording.
+
+Keys: arrows move, space is USE, R restarts the level, N goes to the next level, Esc or Q quits.
+Holding a key repeats it once per frame (one game tick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+
+from gvgai_py.cli import CLIError
+from gvgai_py.level import resolve_game
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "play", help="play a game with the keyboard (or replay a recording)",
+        description=__doc__.splitlines()[0].split(": ", 1)[1], epilog=__doc__.split("\n\n")[1],
+    )
+    parser.add_argument("game", help="zelda, frogs, boulderdash or solarfox")
+    parser.add_argument(
+        "--level", default="0", metavar="N|PATH",
+        help="one of our levels (0-4) or a level file (default 0)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None,
+        help="seed of the first episode, the next ones count up from it (default: random)",
+    )
+    parser.add_argument("--scale", type=int, default=4, help="window zoom (default 4)")
+    parser.add_argument(
+        "--fps", type=float, default=15,
+        help="frames, that is game ticks, per second (default 15; 0: as fast as possible)",
+    )
+    parser.add_argument("--record", metavar="FILE.json", help="save every episode to FILE.json")
+    parser.add_argument(
+        "--replay", metavar="FILE.json",
+        help="play a recording back and check that each episode ends as recorded",
+    )
+    parser.add_argument(
+        "--max-frames", type=int, metavar="N", help="stop after N frames (for headless runs)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gvgai_py import play
+    from gvgai_py.rendering import Window
+
+    game = resolve_game(args.game).name
+    if args.record and args.replay:
+        raise CLIError("--record and --replay cannot be combined")
+    if args.scale < 1:
+        raise CLIError(f"--scale must be at least 1, got {args.scale}")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise CLIError(f"--max-frames must be at least 1, got {args.max_frames}")
+    window = Window(f"gvgai play {game}", args.scale, args.fps)
+    if args.replay:
+        return _replay(args.replay, game, window)
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    level = int(args.level) if args.level.isdigit() else args.level
+    episodes = []
+    try:
+        episodes = play.play(game, level, seed, window, args.max_frames)
+    finally:
+        for number, episode in enumerate(episodes, start=1):
+            print(f"episode {number}: {episode.summary()}")
+        if args.record and episodes:
+            play.save_recording(args.record, game, episodes)
+            print(f"recorded {len(episodes)} episode(s) in {args.record}")
+    return 0
+
+
+def _replay(path: str, game: str, window) -> int:
+    from gvgai_py import play
+
+    recorded_game, recording = play.load_recording(path)
+    if recorded_game != game:
+        raise CLIError(f"{path} records {recorded_game}, not {game}")
+    mismatches = 0
+    results = play.replay(recording, game, window)
+    for number, (recorded, replayed) in enumerate(results, start=1):
+        same = (recorded.outcome, recorded.score) == (replayed.outcome, replayed.score)
+        mismatches += not same
+        verdict = "as recorded" if same else (
+            f"MISMATCH: recorded {recorded.outcome}, score {recorded.score:g}"
+        )
+        print(f"episode {number}: {replayed.summary()} - {verdict}")
+    if len(results) < len(recording):
+        print(f"stopped after {len(results)} of {len(recording)} episodes")
+    return 1 if mismatches else 0

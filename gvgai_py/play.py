@@ -1,0 +1,272 @@
+"""Playing with the keyboard, recording and replaying: the game loop behind ``gvgai play``.
+
+The keys are data (:data:`KEY_ACTIONS`, :data:`KEY_COMMANDS`). Every frame plays one game tick
+with the action of the key held (:class:`HeldKeys`), NIL when none is, so holding a key repeats
+it at the game's pace. When an episode ends, the frame freezes under a banner until R (same
+level again), N (next level) or Esc/Q (quit).
+
+A recording (``--record FILE.json``) holds every episode of a session: its level text, seed,
+actions and outcome. Replaying it plays the same actions from the same seeds and must end the
+same way with the same score.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from gvgai_py.envs import OUR_LEVELS, GVGAIEnv
+from gvgai_py.level import Level
+from gvgai_py.rendering import Window, status_line
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # before pygame's import greets
+import pygame  # noqa: E402
+
+KEY_ACTIONS: dict[int, str] = {
+    pygame.K_LEFT: "LEFT",
+    pygame.K_RIGHT: "RIGHT",
+    pygame.K_UP: "UP",
+    pygame.K_DOWN: "DOWN",
+    pygame.K_SPACE: "USE",
+}
+"""Game action of each key (USE only acts in games that have it)."""
+KEY_COMMANDS: dict[int, str] = {
+    pygame.K_r: "restart",
+    pygame.K_n: "next",
+    pygame.K_ESCAPE: "quit",
+    pygame.K_q: "quit",
+}
+HINT = "R: restart   N: next level   Esc: quit"
+RECORDING_FORMAT = "gvgai-play-recording/1"
+
+LevelChoice = int | str | Path | Level
+
+
+class HeldKeys:
+    """The action the keyboard asks for in each frame, from key-down and key-up events.
+
+    It is the action of the key pressed last among those pressed since the previous frame, so
+    a quick tap is never lost, or else of the key pressed last among those still held; NIL
+    when there is neither.
+    """
+
+    def __init__(self, bindings: Mapping[int, str] = KEY_ACTIONS) -> None:
+        self.bindings = bindings
+        self._held: list[int] = []
+        self._tapped: int | None = None
+
+    def press(self, key: int) -> None:
+        if key in self.bindings:
+            if key in self._held:
+                self._held.remove(key)
+            self._held.append(key)
+            self._tapped = key
+
+    def release(self, key: int) -> None:
+        if key in self._held:
+            self._held.remove(key)
+
+    def next_action(self) -> str:
+        key = self._tapped if self._tapped is not None else (self._held[-1] if self._held else None)
+        self._tapped = None
+        return self.bindings.get(key, "NIL")
+
+
+@dataclass
+class Episode:
+    """One episode as recorded: enough to replay it exactly."""
+
+    level: str
+    """How the level was named (``"level 2"``, a file name)."""
+    level_text: str
+    seed: int
+    actions: list[str] = field(default_factory=list)
+    outcome: str = "unfinished"
+    """``won``, ``lost``, ``timed out`` (after the environment's step limit) or ``unfinished``."""
+    score: float = 0.0
+    ticks: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.level} (seed {self.seed}): {self.outcome}, score {self.score:g} "
+            f"after {self.ticks} ticks"
+        )
+
+
+class Player:
+    """Plays episodes of one game, one action at a time, and keeps them as :class:`Episode`.
+
+    Args:
+        game: the game's name.
+        level: an index of our levels, a level file or a :class:`Level`.
+        seed: the first episode's seed; each new episode takes the next one.
+        label: how to name the level (default: as the environment names it).
+    """
+
+    def __init__(self, game: str, level: LevelChoice, seed: int, label: str | None = None):
+        self.game = game
+        self.seed = seed
+        self.episodes: list[Episode] = []
+        self._label = label
+        self._load(level)
+
+    @property
+    def episode(self) -> Episode:
+        return self.episodes[-1]
+
+    @property
+    def ended(self) -> bool:
+        return self.episode.outcome != "unfinished"
+
+    def restart(self) -> None:
+        """A new episode on the same level, with the next seed."""
+        self.seed += 1
+        self._start()
+
+    def next_level(self) -> None:
+        """A new episode on the next of our levels (from a level file: our level 0)."""
+        level = self.level
+        following = (level + 1) % OUR_LEVELS if isinstance(level, int) else 0
+        self.seed += 1
+        self._load(following)
+
+    def step(self, action: str) -> None:
+        """Play one tick; an action the game does not have (USE in Frogs) acts as NIL. Does
+        nothing once the episode has ended."""
+        if self.ended:
+            return
+        actions = self.env.get_action_meanings()
+        index = actions.index(action) if action in actions else 0
+        _, _, terminated, truncated, info = self.env.step(index)
+        episode = self.episode
+        episode.actions.append(actions[index])
+        episode.score, episode.ticks = info["score"], info["ticks"]
+        if terminated or truncated:
+            episode.outcome = "won" if info["won"] else "lost" if info["lost"] else "timed out"
+
+    def frame(self) -> np.ndarray:
+        """The current frame as an RGB array."""
+        return self.env.render()
+
+    def status(self) -> str:
+        episode = self.episode
+        return status_line(self.game, episode.level, episode.score, episode.ticks)
+
+    def _load(self, level: LevelChoice) -> None:
+        self.level = level
+        self.env = GVGAIEnv(self.game, level=level, render_mode="rgb_array")
+        self._start()
+
+    def _start(self) -> None:
+        self.env.reset(seed=self.seed)
+        label = self._label or self.env.level_label
+        self.episodes.append(Episode(label, self.env.level.to_string(), self.seed))
+
+
+def play(
+    game: str,
+    level: LevelChoice = 0,
+    seed: int = 0,
+    window: Window | None = None,
+    max_frames: int | None = None,
+    before_frame: Callable[[int], None] | None = None,
+) -> list[Episode]:
+    """Play with the keyboard until Esc/Q, a closed window or ``max_frames`` frames.
+
+    ``before_frame(i)`` is called before the events of frame ``i`` are read (tests post key
+    events there). Returns every episode started, the last one possibly unfinished.
+    """
+    window = window or Window(f"gvgai play {game}")
+    player = Player(game, level, seed)
+    keys = HeldKeys()
+    frame = 0
+    try:
+        _show(window, player, HINT)  # opens the window, which must exist to read events
+        while max_frames is None or frame < max_frames:
+            if before_frame is not None:
+                before_frame(frame)
+            command = None
+            for event in pygame.event.get():
+                if event.type == pygame.QUIT:
+                    command = "quit"
+                elif event.type == pygame.KEYDOWN:
+                    command = KEY_COMMANDS.get(event.key, command)
+                    keys.press(event.key)
+                elif event.type == pygame.KEYUP:
+                    keys.release(event.key)
+            if command == "quit":
+                break
+            if command == "restart":
+                player.restart()
+            elif command == "next":
+                player.next_level()
+            else:
+                player.step(keys.next_action())
+            _show(window, player, HINT)
+            frame += 1
+    finally:
+        window.close()
+    return player.episodes
+
+
+def replay(
+    recording: list[Episode], game: str, window: Window | None = None
+) -> list[tuple[Episode, Episode]]:
+    """Play each recorded episode's actions again from its seed and level, showing the frames.
+
+    Returns (recorded, replayed) pairs, stopping early if the window is closed or Esc/Q is
+    pressed.
+    """
+    window = window or Window(f"gvgai replay {game}")
+    results = []
+    try:
+        for recorded in recording:
+            level = Level.from_string(recorded.level_text, game, source=recorded.level)
+            player = Player(game, level, recorded.seed, label=f"{recorded.level} (replay)")
+            _show(window, player)
+            for action in recorded.actions:
+                if _quit_requested():
+                    return results
+                player.step(action)
+                _show(window, player)
+            results.append((recorded, player.episode))
+    finally:
+        window.close()
+    return results
+
+
+def save_recording(path: str | Path, game: str, episodes: list[Episode]) -> None:
+    data = {"format": RECORDING_FORMAT, "game": game, "episodes": [asdict(e) for e in episodes]}
+    Path(path).write_text(json.dumps(data) + "\n")
+
+
+def load_recording(path: str | Path) -> tuple[str, list[Episode]]:
+    """(game, episodes) of a file written by :func:`save_recording`."""
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict) or data.get("format") != RECORDING_FORMAT:
+        raise ValueError(f"{path}: not a gvgai play recording ({RECORDING_FORMAT})")
+    try:
+        return data["game"], [Episode(**episode) for episode in data["episodes"]]
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"{path}: malformed recording ({err})") from None
+
+
+def _show(window: Window, player: Player, hint_when_ended: str = "") -> None:
+    ended = player.ended
+    window.show(
+        player.frame(), player.status(), player.episode.outcome if ended else None,
+        hint_when_ended if ended else "",
+    )
+
+
+def _quit_requested() -> bool:
+    return any(
+        event.type == pygame.QUIT
+        or (event.type == pygame.KEYDOWN and KEY_COMMANDS.get(event.key) == "quit")
+        for event in pygame.event.get()
+    )
