@@ -12,9 +12,9 @@ gets a glyph from its sprite class and a colour from its name (:func:`tile_style
 draws without any table. Types whose class is oriented (the Zelda and Boulderdash avatars, the
 Solarfox ship, the Zelda sword) are drawn turned towards their facing. No image files are used.
 
-:class:`Renderer` keeps the last frame and redraws only the region that changed since the last
-call; :class:`Window` shows frames in a pygame window with a status line (``render_mode="human"``
-and ``gvgai play``).
+:class:`Renderer` keeps the static sprites in a layer that it updates cell by cell, and draws the
+moving sprites over it only when something changed; :class:`Window` shows frames in a pygame
+window with a status line (``render_mode="human"`` and ``gvgai play``).
 """
 
 from __future__ import annotations
@@ -261,6 +261,13 @@ def tile_style(game: str, stype: SpriteType) -> Style:
     )
 
 
+Runs = dict[int, tuple[np.ndarray, np.ndarray]]
+"""A tile's drawn pixels as horizontal runs grouped by length in bytes: ``{length: (offsets,
+values)}``, the offset of each run's first byte from the tile's top-left byte, and the run's
+bytes ``(runs, length)``. Writing runs through a window view of the frame copies whole runs
+at a time, several times faster than writing bytes one by one."""
+
+
 @dataclass(frozen=True)
 class Tile:
     """One pre-rendered tile: ``rgb`` ``(block, block, 3)`` and ``mask`` ``(block, block, 1)``
@@ -286,13 +293,6 @@ class Tile:
                     values.append(self.rgb[row, col:end].ravel())
                 col = end + 1
         return {length: (np.array(o), np.array(v)) for length, (o, v) in found.items()}
-
-
-Runs = dict[int, tuple[np.ndarray, np.ndarray]]
-"""A tile's drawn pixels as horizontal runs grouped by length in bytes: ``{length: (offsets,
-values)}``, the offset of each run's first byte from the tile's top-left byte, and the run's
-bytes ``(runs, length)``. Writing runs through a window view of the frame copies whole runs
-at a time, several times faster than writing bytes one by one."""
 
 
 def make_tile(style: Style, block: int, facing: tuple[int, int] = (1, 0)) -> Tile:
