@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from stable_baselines3.common.base_class import BaseAlgorithm
@@ -14,6 +16,7 @@ from tqdm import tqdm
 
 CHECKPOINT_GLOB = "step_*.zip"
 REPLAY_BUFFER_SUFFIX = ".replay.pkl"
+CURRICULUM_SUFFIX = ".curriculum.pkl"
 
 
 def win_rate(model: BaseAlgorithm) -> float | None:
@@ -63,25 +66,23 @@ def latest_checkpoint(directory: Path) -> Path | None:
 
 def save_model(model: BaseAlgorithm, path: Path) -> None:
     """Atomically save ``model`` to ``path`` (SB3 would add ``.zip`` to a name without it)."""
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as file:
-            model.save(file)
-
-    save_atomically(path, write)
+    save_atomically(path, lambda tmp: _dump_to(tmp, model.save))
 
 
 class CheckpointCallback(BaseCallback):
     """Every ``every`` steps, save ``checkpoints/step_<N>.zip`` atomically.
 
-    An off-policy model's replay buffer is saved first, beside the newest checkpoint only
-    (``step_<N>.replay.pkl``; older ones are removed), so that a resumed run keeps its memory.
+    Training state outside the model is saved first, beside the newest checkpoint only (older
+    copies are removed), so that a resumed run carries on where it stopped: an off-policy
+    model's replay buffer (``step_<N>.replay.pkl``) and the curriculum, if any
+    (``step_<N>.curriculum.pkl``, a pickle of the curriculum object).
     """
 
-    def __init__(self, directory: Path, every: int) -> None:
+    def __init__(self, directory: Path, every: int, curriculum: object | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.every = every
+        self.curriculum = curriculum
         self._last_saved = 0
 
     def _on_training_start(self) -> None:
@@ -94,19 +95,25 @@ class CheckpointCallback(BaseCallback):
 
     def save(self) -> Path:
         path = checkpoint_path(self.directory, self.num_timesteps)
+        side_files = {}
         if getattr(self.model, "replay_buffer", None) is not None:
-            buffer_path = path.with_suffix(REPLAY_BUFFER_SUFFIX)
-            save_atomically(buffer_path, self._save_replay_buffer)
-            for older in self.directory.glob(f"*{REPLAY_BUFFER_SUFFIX}"):
-                if older != buffer_path:
+            side_files[REPLAY_BUFFER_SUFFIX] = self.model.save_replay_buffer
+        if self.curriculum is not None:
+            side_files[CURRICULUM_SUFFIX] = lambda file: pickle.dump(self.curriculum, file)
+        for suffix, dump in side_files.items():
+            side_path = path.with_suffix(suffix)
+            save_atomically(side_path, lambda tmp, dump=dump: _dump_to(tmp, dump))
+            for older in self.directory.glob(f"*{suffix}"):
+                if older != side_path:
                     older.unlink()
         save_model(self.model, path)
         self._last_saved = self.num_timesteps
         return path
 
-    def _save_replay_buffer(self, tmp: Path) -> None:
-        with open(tmp, "wb") as file:
-            self.model.save_replay_buffer(file)
+
+def _dump_to(path: Path, dump: Callable[[BinaryIO], None]) -> None:
+    with open(path, "wb") as file:
+        dump(file)
 
 
 class EvalCallback(BaseCallback):
@@ -157,4 +164,9 @@ class ProgressBarCallback(BaseCallback):
             self.bar.set_postfix(win_rate=f"{rate:.2f}", refresh=False)
 
     def _on_training_end(self) -> None:
-        self.bar.close()
+        self.close()
+
+    def close(self) -> None:
+        """End the bar's line (also when training stops early)."""
+        if self.bar is not None:
+            self.bar.close()

@@ -99,6 +99,8 @@ class TrainConfig:
             raise CLIError(f"--eval-every must be positive or 0, got {self.eval_every}")
         if self.cpc_weight < 0:
             raise CLIError(f"--cpc-weight must be non-negative, got {self.cpc_weight}")
+        if self.levels == "plr" and self.algo == "dqn":
+            raise CLIError("--levels plr scores levels by on-policy advantages: use a2c or ppo")
         if self.n_steps is not None and self.algo == "dqn":
             raise CLIError("--n-steps is the rollout length of a2c and ppo, not dqn")
         rollout = self.n_steps or 16

@@ -2,14 +2,17 @@
 
 Words: ``human`` (our five levels ``levels/<game>/lvl0..4.txt``), ``0`` or ``0,1,2`` (some of
 them), a level file or a folder of ``.txt`` levels, ``pcg:D`` (generated levels of difficulty
-``D`` in [0, 1]), and for training only the curricula ``ppcg`` and ``plr``.
+``D`` in [0, 1]), and for training only the curricula ``ppcg`` (Progressive PCG from difficulty
+0) and ``plr`` (Prioritized Level Replay over :data:`PLR_LEVELS` levels of difficulty
+:data:`PLR_DIFFICULTY`). Generated levels come from :mod:`generators.pcg`, imported only when
+used.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +21,22 @@ import numpy as np
 
 from gvgai_py import Level, env_id
 from gvgai_py.cli import CLIError
-from gvgai_py.envs import LEVEL_SOURCE_GROUP, OUR_LEVELS, builtin_level_path, named_level_source
+from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 
 HUMAN = "human"
-CURRICULA = ("ppcg", "plr")
-GENERATOR_SOURCE = "pcg"
-"""Name of the generators' level source (an entry point in ``gvgai_py.level_sources``)."""
-
-
-def generators_available() -> bool:
-    return bool(entry_points(group=LEVEL_SOURCE_GROUP, name=GENERATOR_SOURCE))
+GENERATED = "pcg"
+PPCG, PLR = "ppcg", "plr"
+CURRICULA = (PPCG, PLR)
+PLR_LEVELS = 500
+"""Size of PLR's level set: level seeds ``0 .. PLR_LEVELS - 1``."""
+PLR_DIFFICULTY = 1.0
+GENERATOR_MODULES = ("generators.pcg", "generators.curriculum")
 
 
 def require_generators(word: str) -> None:
-    if not generators_available():
-        raise CLIError(
-            f"--levels {word} needs the level generators (level source {GENERATOR_SOURCE!r}), "
-            "which are not available in this installation yet"
-        )
+    if not all(find_spec(module) for module in GENERATOR_MODULES):
+        raise CLIError(f"--levels {word} needs the level generators "
+                       f"({', '.join(GENERATOR_MODULES)}), which this installation lacks")
 
 
 @dataclass(frozen=True)
@@ -55,23 +56,30 @@ class LevelSet:
     difficulty: float | None = None
     curriculum: str | None = None
 
-    def env_level(self) -> tuple[Any, dict[str, Any]]:
-        """The ``level=`` argument of :class:`gvgai_py.envs.GVGAIEnv` and the level source's
-        keyword arguments, for an env that draws from this set at every reset."""
+    def level_source(self, game: str) -> Any:
+        """The ``level=`` argument of :class:`gvgai_py.envs.GVGAIEnv` for an env that draws
+        from this set at every reset (a fresh generator source for generated levels)."""
         if self.levels:
-            return (self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)), {}
-        return GENERATOR_SOURCE, {"difficulty": self.start_difficulty}
+            return self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)
+        from generators.pcg import PCGLevelSource
+
+        num_levels = PLR_LEVELS if self.curriculum == PLR else None
+        return PCGLevelSource(game, difficulty=self.start_difficulty, num_levels=num_levels)
 
     @property
     def start_difficulty(self) -> float:
-        """Difficulty of the first generated levels (a curriculum starts from the easiest)."""
-        return 0.0 if self.difficulty is None else self.difficulty
+        """Difficulty of the first generated levels (PPCG starts from the easiest)."""
+        if self.difficulty is not None:
+            return self.difficulty
+        return PLR_DIFFICULTY if self.curriculum == PLR else 0.0
 
     def max_size(self, game: str) -> tuple[int, int]:
         """``(rows, cols)`` that fits every level of the set."""
         if self.levels:
             return max(lvl.height for lvl in self.levels), max(lvl.width for lvl in self.levels)
-        return tuple(named_level_source(GENERATOR_SOURCE, game).max_size)
+        from generators import max_size
+
+        return tuple(max_size(game))
 
 
 class LevelChoice:
@@ -114,7 +122,7 @@ def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
             raise CLIError(f"--levels {word}: our levels are numbered 0-{OUR_LEVELS - 1}")
         return LevelSet(word, f"lvl{word.replace(',', '-')}",
                         tuple(our_level(game, i) for i in indices))
-    if word.startswith(f"{GENERATOR_SOURCE}:"):
+    if word.startswith(f"{GENERATED}:"):
         try:
             difficulty = float(word.partition(":")[2])
         except ValueError:
@@ -122,7 +130,7 @@ def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
         if not 0.0 <= difficulty <= 1.0:
             raise CLIError(f"--levels {word}: the difficulty must be a number in [0, 1]")
         require_generators(word)
-        return LevelSet(word, f"{GENERATOR_SOURCE}_{difficulty:g}", difficulty=difficulty)
+        return LevelSet(word, f"{GENERATED}_{difficulty:g}", difficulty=difficulty)
     if word in CURRICULA:
         if not training:
             raise CLIError(f"--levels {word} is a training curriculum, not a test set")
@@ -142,7 +150,7 @@ def _level_files(game: str, word: str) -> LevelSet:
     else:
         raise CLIError(
             f"--levels {word}: not a level file, a folder, {HUMAN}, an index list like 0,1,2, "
-            f"{GENERATOR_SOURCE}:D or one of {', '.join(CURRICULA)}"
+            f"{GENERATED}:D or one of {', '.join(CURRICULA)}"
         )
     name = re.sub(r"[^\w.-]", "_", path.stem if path.is_file() else path.name)
     return LevelSet(word, name, tuple(Level.from_file(f, game) for f in files))
@@ -157,10 +165,14 @@ def make_env(
 ) -> gym.Env:
     """One environment drawing its levels from ``level_set``, observations padded to ``size``.
 
-    A module-level function so that subprocess environments can unpickle it.
+    A module-level function so that subprocess environments can unpickle it. PLR's envs are
+    wrapped so that ``VecEnv.env_method("queue_level", ...)`` reaches their level source.
     """
-    level, source_kwargs = level_set.env_level()
-    return gym.make(
-        env_id(game), level=level, obs_type=obs_type, size=size, max_steps=max_episode_steps,
-        **source_kwargs,
-    )
+    level = level_set.level_source(game)
+    env = gym.make(env_id(game), level=level, obs_type=obs_type, size=size,
+                   max_steps=max_episode_steps)
+    if level_set.curriculum == PLR:
+        from generators.pcg import LevelQueue
+
+        env = LevelQueue(env, level)
+    return env

@@ -10,10 +10,13 @@ A run directory holds ``config.json`` (see :func:`agents.config.run_info`), ``tb
 from __future__ import annotations
 
 import json
+import pickle
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
@@ -24,6 +27,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
 
 from agents.algorithms import ALGORITHMS, build_model, load_model
 from agents.callbacks import (
+    CURRICULUM_SUFFIX,
     REPLAY_BUFFER_SUFFIX,
     CheckpointCallback,
     EvalCallback,
@@ -35,9 +39,21 @@ from agents.callbacks import (
 )
 from agents.config import TrainConfig, run_info
 from agents.evaluate import evaluate
-from agents.levels import HUMAN, LevelSet, make_env, our_level, parse_level_set
+from agents.levels import (
+    HUMAN,
+    PLR_DIFFICULTY,
+    PLR_LEVELS,
+    PPCG,
+    LevelSet,
+    make_env,
+    our_level,
+    parse_level_set,
+)
 from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
+
+if TYPE_CHECKING:
+    from generators.curriculum import Curriculum
 
 CONFIG_FILE = "config.json"
 FINAL_MODEL = "model.zip"
@@ -179,11 +195,12 @@ def resume(run_dir: Path, steps: int | None = None) -> Path:
         env = make_training_env(config, levels, config.seed + model.num_timesteps)
         model.set_env(env)
         restore_replay_buffer(model, checkpoint)
+        curriculum = restore_curriculum(checkpoint)
         info["config"] = asdict(config)
         info.setdefault("resumed", []).append(
             {"from_checkpoint": checkpoint.name, "step": model.num_timesteps})
         write_config(run_dir, info)
-        learn(model, config, levels, run_dir)
+        learn(model, config, levels, run_dir, curriculum)
     finally:
         if env is not None:
             env.close()
@@ -192,40 +209,72 @@ def resume(run_dir: Path, steps: int | None = None) -> Path:
 
 def restore_replay_buffer(model: BaseAlgorithm, checkpoint: Path) -> None:
     buffer_path = checkpoint.with_suffix(REPLAY_BUFFER_SUFFIX)
-    if getattr(model, "replay_buffer", None) is None or not buffer_path.is_file():
-        return
+    if getattr(model, "replay_buffer", None) is not None and buffer_path.is_file():
+        with unreadable_as_cli_error(buffer_path):
+            model.load_replay_buffer(buffer_path)
+
+
+def restore_curriculum(checkpoint: Path) -> Curriculum | None:
+    """The curriculum saved with ``checkpoint``, or None (a run without one)."""
+    path = checkpoint.with_suffix(CURRICULUM_SUFFIX)
+    if not path.is_file():
+        return None
+    with unreadable_as_cli_error(path), open(path, "rb") as file:
+        return pickle.load(file)
+
+
+@contextmanager
+def unreadable_as_cli_error(path: Path) -> Iterator[None]:
     try:
-        model.load_replay_buffer(buffer_path)
+        yield
     except Exception as err:  # noqa: BLE001 - a damaged pickle can fail in many ways
-        raise CLIError(f"{buffer_path} is unreadable ({type(err).__name__}: {err})") from None
+        raise CLIError(f"{path} is unreadable ({type(err).__name__}: {err})") from None
 
 
-def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Path) -> None:
-    """Train ``model`` up to ``config.steps`` steps with logging, checkpoints and evaluation."""
+def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Path,
+          curriculum: Curriculum | None = None) -> None:
+    """Train ``model`` up to ``config.steps`` steps with logging, checkpoints and evaluation;
+    ``curriculum``: one restored from a checkpoint (else a new one, if the levels need it)."""
     model.set_logger(configure(str(run_dir / TENSORBOARD), ["tensorboard"]))
-    checkpoints = CheckpointCallback(run_dir / CHECKPOINTS, config.checkpoint_every)
-    callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints,
-                                     ProgressBarCallback(config.steps)]
+    if levels.train.curriculum and curriculum is None:
+        curriculum = new_curriculum(levels.train.curriculum, config.seed)
+    checkpoints = CheckpointCallback(run_dir / CHECKPOINTS, config.checkpoint_every, curriculum)
+    progress = ProgressBarCallback(config.steps)
+    callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints, progress]
+    if curriculum is not None:
+        from generators.curriculum import CurriculumCallback
+
+        callbacks.append(CurriculumCallback(curriculum))
     if config.eval_every and levels.test:
         callbacks.append(EvalCallback(lambda m: evaluate_held_out(m, config, levels),
                                       config.eval_every))
-    if levels.train.curriculum:
-        callbacks.append(curriculum_callback(levels.train))
     if ALGORITHMS[config.algo].on_policy:
         log_interval = max(1, LOG_EVERY_STEPS // (config.n_envs * model.n_steps))
     else:
         log_interval = LOG_EVERY_EPISODES
-    model.learn(config.steps - model.num_timesteps, callback=callbacks,
-                log_interval=log_interval, reset_num_timesteps=False)
+    try:
+        model.learn(config.steps - model.num_timesteps, callback=callbacks,
+                    log_interval=log_interval, reset_num_timesteps=False)
+    except KeyboardInterrupt:
+        progress.close()
+        newest = latest_checkpoint(run_dir / CHECKPOINTS)
+        print(f"stopped at step {model.num_timesteps}; "
+              + (f"gvgai train --resume {run_dir} continues from {newest.name}" if newest
+                 else "no checkpoint was written yet"), file=sys.stderr)
+        raise
     model.logger.dump(model.num_timesteps)
     checkpoints.save()
     save_model(model, run_dir / FINAL_MODEL)
 
 
-def curriculum_callback(level_set: LevelSet) -> BaseCallback:
-    """The callback that steers a curriculum's levels (PPCG difficulty, PLR replay)."""
-    raise CLIError(f"--levels {level_set.word}: the curriculum from generators.curriculum is "
-                   "not available in this installation yet")
+def new_curriculum(name: str, seed: int) -> Curriculum:
+    """PPCG (Justesen et al.'s step 0.01 per episode, from difficulty 0) or PLR over the same
+    level set that :meth:`agents.levels.LevelSet.level_source` draws from."""
+    from generators.curriculum import PrioritizedLevelReplay, ProgressivePCG
+
+    if name == PPCG:
+        return ProgressivePCG()
+    return PrioritizedLevelReplay(PLR_LEVELS, difficulties=(PLR_DIFFICULTY,), seed=seed)
 
 
 def evaluate_held_out(model: BaseAlgorithm, config: TrainConfig,

@@ -1,0 +1,212 @@
+"""``gvgai train`` and ``gvgai eval`` end to end, on tiny budgets in a corridor level."""
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch as th
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from agents import callbacks
+from agents.algorithms import load_model
+from gvgai_py.cli import main
+
+CORRIDOR = "wwwwwwwwww\nwA+.....gw\nwwwwwwwwww\n"
+"""Zelda in a corridor: RIGHT takes the key, six more reach the door."""
+CPC_TAGS = {"train/cpc_loss", *(f"train/cpc_acc_k{k}" for k in range(1, 5))}
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny batches: a second thread only adds contention on the shared 2-core machine."""
+    threads = th.get_num_threads()
+    th.set_num_threads(1)
+    yield
+    th.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def level_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("levels") / "corridor.txt"
+    path.write_text(CORRIDOR)
+    return path
+
+
+def train_args(level_file: Path, logdir: Path, name: str, *extra: str,
+               game: str = "zelda") -> list[str]:
+    return ["train", game, "--levels", str(level_file), "--eval-levels", str(level_file),
+            "--n-envs", "2", "--vec-env", "dummy", "--max-episode-steps", "30",
+            "--logdir", str(logdir), "--run-name", name, *extra]
+
+
+def scalars(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
+    events = EventAccumulator(str(run_dir / "tb"))
+    events.Reload()
+    return {tag: [(e.step, e.value) for e in events.Scalars(tag)]
+            for tag in events.Tags()["scalars"]}
+
+
+@pytest.fixture(scope="module")
+def a2c_run(level_file, tmp_path_factory) -> Path:
+    logdir = tmp_path_factory.mktemp("runs")
+    assert main(train_args(level_file, logdir, "a2c", "--steps", "1200", "--n-steps", "8",
+                           "--checkpoint-every", "400", "--eval-every", "600",
+                           "--eval-episodes", "2")) == 0
+    return logdir / "a2c"
+
+
+def test_a2c_cpc_run_writes_config_checkpoints_model_and_tags(a2c_run):
+    info = json.loads((a2c_run / "config.json").read_text())
+    assert info["config"]["algo"] == "a2c" and info["config"]["cpc"] is True
+    assert info["config"]["steps"] == 1200 and info["config"]["n_steps"] == 8
+    assert {"torch", "stable_baselines3", "gvgai_py"} <= info["versions"].keys()
+    assert "git" in info
+    steps = [int(p.stem.split("_")[1]) for p in sorted((a2c_run / "checkpoints").iterdir())]
+    assert steps == sorted(steps) and steps[0] >= 400 and steps[-1] >= 1200
+    assert not list(a2c_run.rglob("*.tmp"))  # atomic writes leave no temporary files
+    assert load_model(a2c_run / "model.zip").num_timesteps == steps[-1]
+
+    tags = scalars(a2c_run)
+    expected = CPC_TAGS | {"rollout/win_rate", "train/value_loss", "eval/win_rate/corridor",
+                           "eval/mean_score/corridor"}
+    assert expected <= tags.keys()
+    assert all(0.0 <= value <= 1.0 for _, value in tags["rollout/win_rate"])
+    assert tags["eval/win_rate/corridor"][0][0] >= 600
+
+
+def test_dqn_cpc_run_logs_cpc_and_keeps_the_newest_replay_buffer(level_file, tmp_path):
+    assert main(train_args(level_file, tmp_path, "dqn", "--algo", "dqn", "--steps", "2400",
+                           "--checkpoint-every", "1000", "--eval-every", "0")) == 0
+    run_dir = tmp_path / "dqn"
+    assert CPC_TAGS | {"rollout/win_rate", "train/loss"} <= scalars(run_dir).keys()
+    newest = callbacks.latest_checkpoint(run_dir / "checkpoints")
+    buffers = list((run_dir / "checkpoints").glob("*.replay.pkl"))
+    assert buffers == [newest.with_suffix(".replay.pkl")]
+
+
+def test_resume_after_an_interruption_continues_the_step_count(level_file, tmp_path,
+                                                                monkeypatch):
+    def interrupt_at_700(self):
+        if self.num_timesteps >= 700:
+            raise KeyboardInterrupt
+        return True
+
+    args = train_args(level_file, tmp_path, "run", "--steps", "1000", "--n-steps", "8",
+                      "--checkpoint-every", "300", "--eval-every", "0")
+    with monkeypatch.context() as patch:
+        patch.setattr(callbacks.WinRateCallback, "_on_step", interrupt_at_700)
+        assert main(args) == 130
+    run_dir = tmp_path / "run"
+    interrupted_at = load_model(callbacks.latest_checkpoint(run_dir / "checkpoints"))
+    assert 600 <= interrupted_at.num_timesteps < 700
+    assert not (run_dir / "model.zip").exists()
+
+    assert main(["train", "--resume", str(run_dir)]) == 0
+    final = load_model(run_dir / "model.zip")
+    assert final.num_timesteps >= 1000
+    info = json.loads((run_dir / "config.json").read_text())
+    assert info["resumed"] == [{"from_checkpoint": f"step_{interrupted_at.num_timesteps:012d}.zip",
+                                "step": interrupted_at.num_timesteps}]
+    logged_steps = [step for step, _ in scalars(run_dir)["train/cpc_loss"]]
+    assert max(logged_steps) >= 1000
+    assert len(final.ep_info_buffer) > len(interrupted_at.ep_info_buffer)  # episodes carry on
+
+
+def test_eval_reports_win_rate_and_score_with_intervals(a2c_run, level_file, capsys):
+    assert main(["eval", str(a2c_run), "--levels", str(level_file), "--episodes", "6"]) == 0
+    report = json.loads((a2c_run / "eval.json").read_text())
+    assert {"model", "game", "algo", "cpc", "obs_type", "num_timesteps", "episodes", "seed",
+            "deterministic", "results"} <= report.keys()
+    assert report["model"] == str(a2c_run / "model.zip") and report["episodes"] == 6
+    (result,) = report["results"]
+    assert result["levels"] == str(level_file) and result["name"] == "corridor"
+    assert result["episodes"] == 6 and 0 <= result["wins"] <= 6
+    low, high = result["win_rate_ci95"]
+    assert low <= result["win_rate"] == result["wins"] / 6 <= high
+    low, high = result["mean_score_ci95"]
+    assert low <= result["mean_score"] <= high
+    assert result["mean_ticks"] > 0
+    assert "corridor" in capsys.readouterr().out
+
+
+def expect_one_line_error(capsys, argv: list[str], fragment: str) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gvgai ") and fragment in err, err
+
+
+@pytest.mark.parametrize("game, extra, fragment", [
+    ("tetris", [], "unknown game"),
+    ("zelda", ["--algo", "sac"], "unknown --algo"),
+    ("zelda", ["--steps", "0"], "--steps must be positive"),
+    ("zelda", ["--algo", "ppo", "--cpc"], "--cpc is available with a2c and dqn"),
+    ("zelda", ["--n-steps", "4"], "must exceed --cpc-horizons"),
+    ("zelda", ["--levels", "pcg:2"], "difficulty must be a number in [0, 1]"),
+    ("zelda", ["--eval-levels", "ppcg"], "training curriculum"),
+    ("zelda", ["--levels", "no/such/level.txt"], "not a level file"),
+])
+def test_bad_options_fail_in_one_line_and_write_nothing(level_file, tmp_path, capsys, game,
+                                                        extra, fragment):
+    args = train_args(level_file, tmp_path / "logs", "bad", "--steps", "100", *extra, game=game)
+    expect_one_line_error(capsys, args, fragment)
+    assert not (tmp_path / "logs").exists()
+
+
+def test_an_unwritable_logdir_fails_in_one_line(level_file, tmp_path, capsys):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    expect_one_line_error(capsys, train_args(level_file, not_a_folder, "x"),
+                          "cannot create run directory")
+
+
+def test_resume_needs_a_checkpoint(a2c_run, tmp_path, capsys):
+    run_dir = tmp_path / "empty"
+    (run_dir / "checkpoints").mkdir(parents=True)
+    shutil.copy(a2c_run / "config.json", run_dir)
+    expect_one_line_error(capsys, ["train", "--resume", str(run_dir)], "no checkpoint")
+    expect_one_line_error(capsys, ["train", "--resume", str(tmp_path)], "not a run directory")
+
+
+def test_a_corrupted_checkpoint_fails_and_overwrites_nothing(a2c_run, tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    shutil.copytree(a2c_run, run_dir)
+    newest = callbacks.latest_checkpoint(run_dir / "checkpoints")
+    newest.write_bytes(newest.read_bytes()[:500])
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    expect_one_line_error(capsys, ["train", "--resume", str(run_dir), "--steps", "5000"],
+                          "not a readable gvgai model")
+    assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
+
+
+def test_the_gvgai_command_trains_in_a_subprocess(level_file, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gvgai_py.cli", *train_args(level_file, tmp_path, "sub"),
+         "--steps", "256", "--eval-every", "0", "--vec-env", "subproc"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"TensorBoard: tensorboard --logdir {tmp_path / 'sub' / 'tb'}" in result.stdout
+    assert (tmp_path / "sub" / "model.zip").is_file()
+
+
+def test_ppcg_logs_its_difficulty_and_resumes_from_the_saved_one(tmp_path):
+    curriculum = pytest.importorskip("generators.curriculum")
+    args = ["train", "zelda", "--levels", "ppcg", "--eval-levels", "--n-envs", "2",
+            "--vec-env", "dummy", "--max-episode-steps", "20", "--steps", "320",
+            "--checkpoint-every", "1000", "--logdir", str(tmp_path), "--run-name", "ppcg"]
+    assert main(args) == 0
+    run_dir = tmp_path / "ppcg"
+    assert "curriculum/difficulty" in scalars(run_dir)
+    (saved,) = (run_dir / "checkpoints").glob("*.curriculum.pkl")
+    state = pickle.loads(saved.read_bytes())
+    assert isinstance(state, curriculum.ProgressivePCG)
+    state.difficulty = 0.5  # as if training had got there
+    saved.write_bytes(pickle.dumps(state))
+
+    assert main(["train", "--resume", str(run_dir), "--steps", "480"]) == 0
+    resumed = [value for step, value in scalars(run_dir)["curriculum/difficulty"] if step > 320]
+    assert resumed and all(abs(value - 0.5) <= 0.2 for value in resumed)
