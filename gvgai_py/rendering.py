@@ -492,22 +492,16 @@ class Renderer:
         rows, cols = np.nonzero((obs != drawn.static_obs).any(axis=0))
         block, windows = self.block, self._canvas.base_windows
         starts = (rows * block * self.shape[1] + cols * block) * 3
-        _write_runs(windows, starts, self._blank_runs)
+        was_drawn = drawn.static_obs[:, rows, cols].any(axis=0)
+        _write_runs(windows, starts[was_drawn], self._blank_runs)
         present = obs[:, rows, cols].astype(bool)
         for tid in self._static_tids:
             here = present[tid]
             if here.any():
                 _write_runs(windows, starts[here], self._runs[tid, 0, 0])
-        keys = (rows * game.cols + cols).tolist()
         for i, covers in enumerate(self._cover_sets):
-            covered = present[list(covers)].any(axis=0)
-            drawn.covered_grid[i, rows, cols] = covered
-            cells = drawn.covered[i]
-            for key, is_covered in zip(keys, covered.tolist(), strict=True):
-                if is_covered:
-                    cells.add(key)
-                else:
-                    cells.discard(key)
+            drawn.covered_grid[i, rows, cols] = present[list(covers)].any(axis=0)
+            drawn.covered[i] = set(np.flatnonzero(drawn.covered_grid[i]).tolist())
         drawn.static_obs = obs.copy()
         drawn.static_bytes = now
         return True
