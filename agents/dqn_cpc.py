@@ -95,8 +95,8 @@ class DQNCPC(DQN):
         policy: str | type[CPCDQNPolicy] = CPCDQNPolicy,
         env: Any = None,
         cpc_weight: float = 1.0,
-        cpc_windows: int = 8,
-        cpc_window_length: int = 16,
+        cpc_windows: int = 4,
+        cpc_window_length: int = 12,
         **kwargs: Any,
     ) -> None:
         if cpc_weight < 0:

@@ -31,6 +31,7 @@ from agents.callbacks import (
     REPLAY_BUFFER_SUFFIX,
     CheckpointCallback,
     EvalCallback,
+    PeriodicDumpCallback,
     ProgressBarCallback,
     WinRateCallback,
     latest_checkpoint,
@@ -64,9 +65,9 @@ EVAL_SEED_OFFSET = 1_000_000
 FAST_START_METHOD = "fork" if sys.platform == "linux" else None
 """Start method of subprocess environments (None: SB3's choice)."""
 LOG_EVERY_STEPS = 2048
-"""About how often on-policy training writes to TensorBoard (SB3 counts rollouts)."""
+"""About how often training writes to TensorBoard."""
 LOG_EVERY_EPISODES = 10
-"""How often off-policy training writes to TensorBoard (SB3 counts episodes)."""
+"""How often SB3's off-policy loop writes to TensorBoard (with its timing figures)."""
 
 
 @dataclass(frozen=True)
@@ -248,10 +249,11 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
     if config.eval_every and levels.test:
         callbacks.append(EvalCallback(lambda m: evaluate_held_out(m, config, levels),
                                       config.eval_every))
-    if ALGORITHMS[config.algo].on_policy:
+    if ALGORITHMS[config.algo].on_policy:  # SB3 counts rollouts
         log_interval = max(1, LOG_EVERY_STEPS // (config.n_envs * model.n_steps))
-    else:
+    else:  # SB3 counts episodes
         log_interval = LOG_EVERY_EPISODES
+        callbacks.append(PeriodicDumpCallback(LOG_EVERY_STEPS))
     try:
         model.learn(config.steps - model.num_timesteps, callback=callbacks,
                     log_interval=log_interval, reset_num_timesteps=False)
