@@ -49,4 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module: as ``__main__`` this file would define a second
+    # CLIError class that the subcommands (importing ``gvgai_py.cli``) never raise.
+    from gvgai_py import cli
+
+    sys.exit(cli.main())

@@ -168,12 +168,15 @@ class GVGAIEnv(gym.Env):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)
+        # The episode's generator is drawn before any level, so an episode depends only on the
+        # seed and the level played: replaying a generated level from its text gives the same
+        # episode, and a witness found on it with this seed wins here too.
+        episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
         layout = self._layout
         if self._level_source is not None:
             self.level = self._level_source(self.np_random)
             self._check_fits(self.level)
             layout = self._layout_of(self.level)
-        episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
         self.game = Game(layout, episode_rng)
         self._steps = 0
         if self.render_mode == "human":
