@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "gvgai_py.commands.demo",
     "gvgai_py.commands.play",
     "gvgai_py.commands.render",
+    "generators.commands",
     "agents.train_command",
     "agents.eval_command",
 )

@@ -1,0 +1,208 @@
+"""The ``pcg`` level source: a fresh verified generated level at every reset.
+
+``gymnasium.make("gvgai/Zelda-v0", level="pcg", difficulty=0.5)`` builds a
+:class:`PCGLevelSource` for the game (through the ``gvgai_py.level_sources`` entry point) and
+the environment calls it with its own generator at every reset. Keyword arguments after
+``level="pcg"`` go to the source:
+
+* ``difficulty`` (default 0): the current difficulty d in [0, 1]; curricula move it with
+  ``env.set_difficulty(d)`` (``VecEnv.env_method("set_difficulty", d)``).
+* ``mode``: ``"exact"`` (default) generates at d, ``"uniform"`` at a difficulty drawn from
+  U(0, d) per level (Justesen et al.'s two PPCG variants).
+* ``num_levels``: draw level seeds from ``range(num_levels)`` (a fixed training set, as in
+  Procgen) instead of from ``range(SEED_SPACE)``.
+* ``prefetch`` (default 0): verify this many levels ahead in a background thread. Checking a
+  level costs from milliseconds (easy Zelda) to seconds (hard Boulderdash), and a reset in one
+  vectorized worker stalls every worker's step; the thread instead works while the worker
+  waits for the policy (``scripts/bench_generators.py`` measures both). The price is
+  reproducibility: the level seeds then come from a stream seeded by the first reset's
+  generator, so a later ``reset(seed=...)`` no longer picks the level, and a level being
+  checked when the difficulty changes is still served at its old difficulty.
+
+The observation size is the generator's ``MAX_SIZE``; smaller levels are padded by the env.
+``info`` carries ``difficulty`` and ``level_seed``, which name the level being played: the same
+pair always regenerates it (:func:`generators.generate_verified`).
+
+Curricula that choose levels themselves (Prioritized Level Replay) queue them with
+:meth:`PCGLevelSource.queue_level`; the env does not expose its source, so build the env with
+:func:`make_env`, whose wrapper forwards ``queue_level`` to ``VecEnv.env_method``.
+
+Levels are memoised per process (:data:`CACHE_SIZE` most recent), so a replayed or repeated
+(seed, difficulty) costs nothing after its first generation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from generators import (
+    UnsolvableLevelError,
+    canonical_difficulty,
+    generate_verified,
+    level_key,
+    max_size,
+)
+from gvgai_py import Level, env_id
+
+MODES = ("exact", "uniform")
+SEED_SPACE = 2**31
+CACHE_SIZE = 4096
+UNSOLVABLE_IN_A_ROW = 3
+"""A name whose draws all fail verification is skipped; this many in a row is a real problem."""
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def cached_level(game: str, seed: int, difficulty: float) -> Level:
+    """The verified level named by (``seed``, ``difficulty``), generated once per process."""
+    level, _ = generate_verified(game, difficulty, seed)
+    return level
+
+
+class _Pending:
+    """A level on its way: its name and, when prefetching, the future that generates it."""
+
+    def __init__(self, seed: int, difficulty: float, future: Future[Level] | None) -> None:
+        self.seed, self.difficulty, self.future = seed, difficulty, future
+
+
+class PCGLevelSource:
+    """Verified generated levels of one game, drawn at every reset (see the module docstring).
+
+    Implements :class:`gvgai_py.envs.LevelSource`.
+    """
+
+    def __init__(
+        self,
+        game: str,
+        difficulty: float = 0.0,
+        mode: str = "exact",
+        num_levels: int | None = None,
+        prefetch: int = 0,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if num_levels is not None and num_levels < 1:
+            raise ValueError(f"num_levels must be positive, got {num_levels}")
+        if prefetch < 0:
+            raise ValueError(f"prefetch must be 0 or more, got {prefetch}")
+        self.game = game.lower()
+        self.max_size = max_size(self.game)
+        self.mode = mode
+        self.num_levels = num_levels
+        self.prefetch = prefetch
+        self.difficulty = canonical_difficulty(difficulty)
+        self._queued: deque[_Pending] = deque()
+        self._ahead: deque[_Pending] = deque()
+        self._stream: np.random.Generator | None = None
+        """Draws the prefetched levels' names; seeded from the first reset's generator."""
+        self._executor: ThreadPoolExecutor | None = None
+        self._current: dict[str, Any] = {"difficulty": None, "level_seed": None}
+
+    def __call__(self, rng: np.random.Generator) -> Level:
+        if self.prefetch and self._stream is None:
+            self._stream = np.random.default_rng(int(rng.integers(2**63)))
+        failures = 0
+        while True:
+            pending = self._next(rng)
+            try:
+                level = self._wait(pending)
+            except UnsolvableLevelError:
+                failures += 1
+                if failures == UNSOLVABLE_IN_A_ROW:
+                    raise
+                continue  # rare: a training run is better served by the next level
+            self._top_up()
+            self._current = {"difficulty": pending.difficulty, "level_seed": pending.seed}
+            return level
+
+    def set_difficulty(self, difficulty: float) -> None:
+        """The difficulty of the levels drawn from now on (queued levels keep theirs).
+        Prefetched levels whose check has not started yet are redrawn at the new one."""
+        self.difficulty = canonical_difficulty(difficulty)
+        started = [p for p in self._ahead if not p.future.cancel()]
+        self._ahead = deque(started)
+        if self._stream is not None:
+            self._top_up()
+
+    def queue_level(self, seed: int, difficulty: float) -> None:
+        """Play the level (``seed``, ``difficulty``) at a coming reset instead of drawing one;
+        queued levels are played first, in order (and checked in the background when
+        prefetching)."""
+        seed, difficulty = level_key(seed, difficulty)
+        self._queued.append(_Pending(seed, difficulty, self._submit(seed, difficulty)))
+
+    def info(self) -> dict[str, Any]:
+        """``difficulty`` and ``level_seed`` of the level being played."""
+        return dict(self._current)
+
+    def close(self) -> None:
+        """Stop the prefetching thread (pending levels are dropped)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def _next(self, rng: np.random.Generator) -> _Pending:
+        """The level to play next: a queued one, else a prefetched one, else a new one."""
+        if self._queued:
+            return self._queued.popleft()
+        if self.prefetch:
+            self._top_up()
+            return self._ahead.popleft()
+        return self._draw(rng)
+
+    def _draw(self, rng: np.random.Generator) -> _Pending:
+        """The name of a new level from ``rng``, its check started when prefetching."""
+        seed = int(rng.integers(self.num_levels or SEED_SPACE))
+        difficulty = self.difficulty
+        if self.mode == "uniform":
+            difficulty = rng.uniform(0.0, difficulty)
+        seed, difficulty = level_key(seed, difficulty)
+        return _Pending(seed, difficulty, self._submit(seed, difficulty))
+
+    def _top_up(self) -> None:
+        while len(self._ahead) < self.prefetch:
+            self._ahead.append(self._draw(self._stream))
+
+    def _submit(self, seed: int, difficulty: float) -> Future[Level] | None:
+        if not self.prefetch:
+            return None
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="pcg-prefetch")
+        return self._executor.submit(cached_level, self.game, seed, difficulty)
+
+    def _wait(self, pending: _Pending) -> Level:
+        if pending.future is None:
+            return cached_level(self.game, pending.seed, pending.difficulty)
+        return pending.future.result()
+
+
+class LevelQueue(gym.Wrapper):
+    """Forwards :meth:`queue_level` to the env's :class:`PCGLevelSource`, so that
+    ``VecEnv.env_method("queue_level", seed, difficulty, indices=[i])`` reaches it."""
+
+    def __init__(self, env: gym.Env, source: PCGLevelSource) -> None:
+        super().__init__(env)
+        self.source = source
+
+    def queue_level(self, seed: int, difficulty: float) -> None:
+        self.source.queue_level(seed, difficulty)
+
+    def close(self) -> None:
+        self.source.close()
+        super().close()
+
+
+def make_env(game: str, **kwargs: Any) -> LevelQueue:
+    """A ``gvgai/<Game>-v0`` env on a :class:`PCGLevelSource` built from ``kwargs`` (plus the
+    env's own keyword arguments ``obs_type`` and ``max_steps``), wrapped in :class:`LevelQueue`.
+    Picklable as ``functools.partial(make_env, game, ...)`` for ``SubprocVecEnv``."""
+    env_kwargs = {key: kwargs.pop(key) for key in ("obs_type", "max_steps") if key in kwargs}
+    source = PCGLevelSource(game, **kwargs)
+    env = gym.make(env_id(game), level=source, size=source.max_size, **env_kwargs)
+    return LevelQueue(env, source)
