@@ -15,11 +15,13 @@ from typing import Any
 
 from stable_baselines3 import A2C, DQN, PPO
 from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.vec_env import VecEnv
 from stable_baselines3.dqn.policies import DQNPolicy
 
 from agents.a2c_cpc import A2CCPC, CPCActorCriticPolicy
+from agents.config import A2C_ROLLOUT
 from agents.dqn_cpc import DQNCPC, CPCDQNPolicy
 from agents.extractors import policy_kwargs_for
 from gvgai_py.cli import CLIError
@@ -38,7 +40,7 @@ class Algorithm:
 
     @property
     def on_policy(self) -> bool:
-        return "n_steps" in self.hyperparameters
+        return issubclass(self.plain[0], OnPolicyAlgorithm)
 
     def classes(self, cpc: bool) -> tuple[type[BaseAlgorithm], type[BasePolicy]]:
         if cpc and self.with_cpc is None:
@@ -50,7 +52,7 @@ ALGORITHMS = {
     # A2C as in Justesen et al. 2018 (RMSprop 7e-4, entropy 0.01), with rollouts long enough
     # for CPC to predict several steps ahead.
     "a2c": Algorithm((A2C, ActorCriticPolicy), (A2CCPC, CPCActorCriticPolicy),
-                     {"n_steps": 16, "ent_coef": 0.01}),
+                     {"n_steps": A2C_ROLLOUT, "ent_coef": 0.01}),
     # PPO with the Atari settings of the PPO paper.
     "ppo": Algorithm((PPO, ActorCriticPolicy), None,
                      {"n_steps": 128, "batch_size": 256, "n_epochs": 4, "learning_rate": 2.5e-4,

@@ -22,6 +22,8 @@ from gvgai_py.cli import CLIError
 
 ALGOS = ("a2c", "dqn", "ppo")
 CPC_ALGOS = ("a2c", "dqn")
+A2C_ROLLOUT = 16
+"""Default rollout length of a2c: long enough for CPC to predict several steps ahead."""
 OBS_TYPES = ("symbolic", "pixels")
 VEC_ENVS = ("subproc", "dummy")
 PACKAGES = ("gvgai_py", "torch", "stable_baselines3", "gymnasium", "numpy")
@@ -58,7 +60,8 @@ class TrainConfig:
         "environment steps in total (a resumed run counts the steps already done)", type=int))
     n_envs: int = field(default=8, metadata=option("parallel environments", type=int))
     n_steps: int | None = field(default=None, metadata=option(
-        "rollout length per environment for a2c/ppo (default 16 for a2c, 128 for ppo)",
+        f"rollout length per environment for a2c/ppo (default {A2C_ROLLOUT} for a2c, 128 "
+        "for ppo)",
         type=int))
     vec_env: str = field(default="subproc", metadata=option(
         "subproc: one process per environment; dummy: all in this process"))
@@ -103,7 +106,7 @@ class TrainConfig:
             raise CLIError("--levels plr scores levels by on-policy advantages: use a2c or ppo")
         if self.n_steps is not None and self.algo == "dqn":
             raise CLIError("--n-steps is the rollout length of a2c and ppo, not dqn")
-        rollout = self.n_steps or 16
+        rollout = self.n_steps or A2C_ROLLOUT
         if self.cpc and self.algo == "a2c" and rollout <= self.cpc_horizons:
             raise CLIError(f"--n-steps ({rollout}) must exceed --cpc-horizons "
                            f"({self.cpc_horizons}) for CPC on a2c rollouts")
