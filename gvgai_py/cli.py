@@ -21,6 +21,8 @@ SUBCOMMANDS = (
     "generators.commands",
     "agents.train_command",
     "agents.eval_command",
+    "agents.study_command",
+    "agents.levels_command",
 )
 
 

@@ -1,0 +1,82 @@
+"""``gvgai study GAME --conditions 0,pcg:1.0,ppcg,ppcg+nocpc --steps N --seeds 3 --out DIR``:
+train every condition x seed, evaluate on common test sets, write results, summary and plots.
+
+See :mod:`agents.study` for the condition syntax, the test sets and the output files. Options
+left out take :class:`agents.study.StudyConfig`'s defaults; training itself (torch, SB3) is
+imported only when the runs start.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+from pathlib import Path
+
+from agents.study import SMOKE_BUDGET, SUMMARY_FILE, StudyConfig, parse_conditions, run_study
+from gvgai_py import GAMES
+from gvgai_py.cli import CLIError
+
+DEFAULTS = {f.name: f.default for f in fields(StudyConfig) if f.init}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "study", help="train conditions x seeds, evaluate on test sets, summarise",
+        description="Train every condition with every seed, evaluate each model on our "
+                    "levels, generated test levels (level seeds never drawn for training) and "
+                    "optional extra levels, then write results.csv, summary.md and plots to "
+                    "--out. Finished runs and evaluations are reused, so re-running the "
+                    "command continues an interrupted study.",
+    )
+
+    def option(name: str, help: str, **kwargs) -> None:
+        parser.add_argument(f"--{name.replace('_', '-')}", default=argparse.SUPPRESS,
+                            help=f"{help} (default: {DEFAULTS[name]})", **kwargs)
+
+    parser.add_argument("game", help=f"one of {', '.join(GAMES)}")
+    parser.add_argument("--conditions", required=True, metavar="C[,C...]",
+                        help="training conditions: a --levels word of gvgai train (0, human, "
+                             "pcg:D, ppcg, plr, PATH; several of our levels as 0+1+2), "
+                             "optionally ending in +cpc or +nocpc; e.g. 0,pcg:1.0,ppcg,"
+                             "ppcg+nocpc")
+    option("algo", "RL algorithm: a2c | dqn | ppo")
+    option("cpc", "CPC for conditions without a +cpc/+nocpc suffix (None: on for a2c and dqn)",
+           action=argparse.BooleanOptionalAction)
+    option("steps", "environment steps per run", type=int)
+    option("seeds", "runs per condition, with seeds 0..N-1", type=int)
+    option("jobs", "runs trained and evaluated at once, one process each", type=int)
+    option("n_envs", "parallel environments per run", type=int)
+    option("vec_env", "a run's environments in its own process (dummy; --jobs parallelises "
+                      "runs) or one process each (subproc)", choices=("dummy", "subproc"))
+    option("episodes", "evaluation episodes per model and test set", type=int)
+    option("test_levels", "generated test levels per difficulty", type=int)
+    option("test_difficulties", "difficulties of the generated test sets", type=float,
+           nargs="+")
+    option("extra_test_levels", "a further test set: the game's .txt levels in DIR (e.g. the "
+                                "original GVGAI levels, zelda_lvl0.txt ...), named after DIR",
+           type=Path, metavar="DIR")
+    option("max_episode_steps", "steps before an episode is cut off", type=int)
+    option("checkpoint_every", "steps between checkpoints", type=int)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: results/GAME)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny budgets to check the pipeline end to end in seconds: "
+                             + ", ".join(f"{k.replace('_', '-')} {v}"
+                                         for k, v in SMOKE_BUDGET.items()))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "command")}
+    options["conditions"] = parse_conditions(args.conditions)
+    options["out"] = args.out or Path("results") / args.game.lower()
+    if "test_difficulties" in options:
+        options["test_difficulties"] = tuple(options["test_difficulties"])
+    config = StudyConfig(**options)
+    if config.out.exists() and not config.out.is_dir():
+        raise CLIError(f"--out {config.out} is not a folder")
+    for path in run_study(config):
+        print(path)
+    print()
+    print((config.out / SUMMARY_FILE).read_text(), end="")
+    return 0
