@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench fidelity clean
+.PHONY: install test demo bench bench-train fidelity clean
 
 install: $(STAMP)
 
@@ -26,6 +26,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_env.py
+
+bench-train: $(STAMP)
+	$(BIN)/python scripts/bench_train.py
 
 fidelity: $(STAMP)
 	$(BIN)/python scripts/fidelity.py

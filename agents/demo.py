@@ -1,4 +1,4 @@
-"""The demo run: A2C + CPC on Zelda with a Progressive PCG curriculum, then an evaluation.
+"""``gvgai demo``: A2C + CPC on Zelda with a Progressive PCG curriculum, then an evaluation.
 
 A few minutes on a 2-core machine (:data:`DEMO_STEPS` environment steps, about 1000 a
 second). Without the level generators it trains on our level 0 instead, and says so.
@@ -6,6 +6,7 @@ second). Without the level generators it trains on our level 0 instead, and says
 
 from __future__ import annotations
 
+import argparse
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -15,6 +16,25 @@ from agents.levels import GENERATOR_MODULES, HUMAN, PPCG
 
 DEMO_STEPS = 150_000
 EVAL_EPISODES = 50
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="short A2C + CPC training run on Zelda with PPCG, then an evaluation",
+        description=__doc__.splitlines()[0].strip("`"),
+    )
+    parser.add_argument("--steps", type=int, default=DEMO_STEPS,
+                        help=f"environment steps (default {DEMO_STEPS})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--logdir", default="runs", help="where the run goes (default runs/)")
+    parser.add_argument("--episodes", type=int, default=EVAL_EPISODES,
+                        help=f"evaluation episodes per test set (default {EVAL_EPISODES})")
+    parser.set_defaults(func=_run_command)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    run(args.steps, args.logdir, args.seed, args.episodes)
+    return 0
 
 
 def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,

@@ -1,8 +1,10 @@
 """The ``gvgai`` command: one entry point, one module per subcommand.
 
-Each subcommand module exposes ``add_parser(subparsers)`` (which sets ``func`` on its parser)
-and is listed in :data:`SUBCOMMANDS`. Expected failures raise :class:`CLIError` (or one of the
-input errors below) and become one line on stderr with exit status 2, never a traceback.
+Each subcommand module exposes ``add_parser(subparsers)`` (which sets ``func`` on its parser).
+This package's own are listed in :data:`SUBCOMMANDS`; the generators and agents packages add
+theirs through the ``gvgai_py.commands`` entry-point group (see ``pyproject.toml``), so that
+``gvgai_py`` never imports them. Expected failures raise :class:`CLIError` (or one of the input
+errors below) and become one line on stderr with exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
+from types import ModuleType
 
 from gvgai_py.level import LevelError
 
-SUBCOMMANDS = (
-    "gvgai_py.commands.demo",
-    "gvgai_py.commands.play",
-    "gvgai_py.commands.render",
-    "generators.commands",
-    "agents.train_command",
-    "agents.eval_command",
-    "agents.study_command",
-    "agents.levels_command",
-)
+SUBCOMMANDS = ("gvgai_py.commands.play", "gvgai_py.commands.render")
+COMMAND_GROUP = "gvgai_py.commands"
+
+
+def subcommand_modules() -> list[ModuleType]:
+    """This package's subcommand modules, then the installed plugins' in name order."""
+    modules = [importlib.import_module(name) for name in SUBCOMMANDS]
+    plugins = sorted(entry_points(group=COMMAND_GROUP), key=lambda ep: ep.name)
+    return modules + [plugin.load() for plugin in plugins]
 
 
 class CLIError(Exception):
@@ -33,8 +36,8 @@ class CLIError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gvgai", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in SUBCOMMANDS:
-        importlib.import_module(module_name).add_parser(subparsers)
+    for module in subcommand_modules():
+        module.add_parser(subparsers)
     return parser
 
 
