@@ -5,8 +5,8 @@ level i is the one ``pcg`` names (S+i, D)), and writes them as ``DIR/<game>_<i>.
 DIR if needed and writing nothing else, or prints them (``--show``). Every level is generated
 before the first file is written, so a failure leaves no partial set behind.
 
-Lives in the generators package (``gvgai_py.cli`` names it as a module string), so that
-``gvgai_py`` never imports the generators.
+Lives in the generators package and reaches ``gvgai`` through the ``gvgai_py.commands`` entry
+point, so that ``gvgai_py`` never imports the generators.
 """
 
 from __future__ import annotations

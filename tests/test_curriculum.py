@@ -94,7 +94,7 @@ def test_ppcg_sets_every_worker_after_each_finished_episode():
 
 def test_ppcg_wrapper_on_a_single_env():
     # Zelda's monsters stand still for their first ticks, so 3 NIL steps always time out.
-    env = ProgressivePCGWrapper(make_env("zelda", max_steps=3),
+    env = ProgressivePCGWrapper(make_env("zelda", max_steps=3, prefetch=0),
                                 ProgressivePCG(alpha=0.1, timeout_is_win=True))
     _, info = env.reset(seed=0)
     for episode in range(3):
@@ -106,23 +106,26 @@ def test_ppcg_wrapper_on_a_single_env():
         _, info = env.reset()
     assert env.curriculum.difficulty == info["difficulty"] == 0.3
 
-    strict = ProgressivePCGWrapper(make_env("zelda", max_steps=1, difficulty=0.5))
+    strict = ProgressivePCGWrapper(make_env("zelda", max_steps=1, difficulty=0.5, prefetch=0))
     strict.reset(seed=0)
     assert strict.step(0)[3] and strict.curriculum.difficulty == 0.0
     assert strict.reset()[1]["difficulty"] == 0.0
 
 
 def test_ppcg_one_difficulty_for_all_subprocess_workers():
-    env = SubprocVecEnv([partial(make_env, "zelda", max_steps=8)] * 2)
+    # prefetch=0: a prefetching source holds a thread, which get_attr cannot pickle
+    env = SubprocVecEnv([partial(make_env, "zelda", max_steps=8, prefetch=0)] * 2)
     try:
         curriculum = ProgressivePCG(alpha=0.05, timeout_is_win=True)
         model, logged = tiny_ppo(env)
         model.learn(64, callback=CurriculumCallback(curriculum))
         workers = [source.difficulty for source in env.get_attr("source")]
+        env.reset()
+        played = [info["difficulty"] for info in env.reset_infos]
     finally:
         env.close()
     assert curriculum.difficulty > 0  # 8 episodes end, nearly all in timeouts
-    assert workers == [curriculum.difficulty] * 2
+    assert workers == played == [curriculum.difficulty] * 2
     assert logged.values["curriculum/difficulty"] == curriculum.difficulty
 
 

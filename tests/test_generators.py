@@ -228,7 +228,7 @@ def test_generation_gives_up_with_a_dedicated_error():
 
 # ------------------------------------------------------------------ the pcg level source
 def test_source_draws_verified_levels_named_in_info():
-    env = make_env("zelda", difficulty=0.3)
+    env = make_env("zelda", difficulty=0.3, prefetch=0)
     _, info = env.reset(seed=5)
     assert info["difficulty"] == 0.3
     level, _ = generate_verified("zelda", info["difficulty"], info["level_seed"])
@@ -249,14 +249,14 @@ def test_observation_size_is_the_generators_maximum(game):
 
 def test_source_difficulty_modes_and_queue():
     rng = np.random.default_rng(0)
-    exact = PCGLevelSource("zelda", difficulty=0.2)
+    exact = PCGLevelSource("zelda", difficulty=0.2, prefetch=0)
     exact(rng)
     assert exact.info()["difficulty"] == 0.2
     exact.set_difficulty(0.6)
     exact(rng)
     assert exact.info()["difficulty"] == 0.6
 
-    uniform = PCGLevelSource("zelda", difficulty=0.5, mode="uniform", num_levels=3)
+    uniform = PCGLevelSource("zelda", difficulty=0.5, mode="uniform", num_levels=3, prefetch=0)
     drawn = []
     for _ in range(12):
         uniform(rng)
