@@ -18,8 +18,9 @@ the environment calls it with its own generator at every reset. Keyword argument
   measures both: at difficulty 0.5 under A2C, resets waited 23 % of the wall time in Frogs and
   35 % in Solarfox without prefetching, 9 % and 0.1 % with it). The price is reproducibility:
   the prefetched levels' seeds come from a stream seeded by the first reset's generator, so a
-  later ``reset(seed=...)`` no longer picks the level, and a level already being checked when
-  the difficulty changes is served at its old difficulty (``info`` says which).
+  later ``reset(seed=...)`` no longer picks the level, and up to ``prefetch`` levels already
+  checked (or being checked) when the difficulty changes are served at their old difficulty
+  (``info`` says which).
 
 The observation size is the generator's ``MAX_SIZE``; smaller levels are padded by the env.
 ``info`` carries ``difficulty`` and ``level_seed``, which name the level being played: the same
@@ -128,8 +129,15 @@ class PCGLevelSource:
 
     def set_difficulty(self, difficulty: float) -> None:
         """The difficulty of the levels drawn from now on (queued levels keep theirs).
-        Prefetched levels whose check has not started yet are redrawn at the new one."""
-        self.difficulty = canonical_difficulty(difficulty)
+
+        Prefetched levels whose check has not started yet are redrawn at the new one; those
+        already checked or being checked (at most ``prefetch``) are still served, so that a
+        curriculum moving d by a small step after every episode keeps its prefetching.
+        """
+        difficulty = canonical_difficulty(difficulty)
+        if difficulty == self.difficulty:
+            return
+        self.difficulty = difficulty
         started = [p for p in self._ahead if not p.future.cancel()]
         self._ahead = deque(started)
         if self._stream is not None:
