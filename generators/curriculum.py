@@ -224,6 +224,7 @@ class PrioritizedLevelReplay:
     # ------------------------------------------------------------------------ curriculum
     def start(self, env: VecEnv) -> None:
         self._partial = [(0.0, 0)] * env.num_envs
+        self._rollout.clear()  # what a stopped run left half-recorded
         for worker in range(env.num_envs):
             self._queue_next(env, worker)
 
