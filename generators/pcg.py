@@ -16,7 +16,9 @@ the environment calls it with its own generator at every reset. Keyword argument
   (hard Boulderdash), and a reset in one vectorized worker stalls every worker's step; the
   thread works while the worker waits for the policy instead (``scripts/bench_generators.py``
   measures both: at difficulty 0.5 under A2C, resets waited 23 % of the wall time in Frogs and
-  35 % in Solarfox without prefetching, 9 % and 0.1 % with it). The price is reproducibility:
+  35 % in Solarfox without prefetching, 9 % and 0.1 % with it; at difficulty 1 a beginner's
+  30-60-step Frogs episodes use up levels faster than two cores check them, at about 0.5 s
+  each, and resets still waited 21 %). The price is reproducibility:
   the prefetched levels' seeds come from a stream seeded by the first reset's generator, so a
   later ``reset(seed=...)`` no longer picks the level, and up to ``prefetch`` levels already
   checked (or being checked) when the difficulty changes are served at their old difficulty
