@@ -217,6 +217,10 @@ class GVGAIEnv(gym.Env):
         if self._window is not None:
             self._window.close()
             self._window = None
+        # A level source may hold resources of its own (the pcg source's prefetch thread).
+        close_source = getattr(self._level_source, "close", None)
+        if close_source is not None:
+            close_source()
 
     def set_difficulty(self, difficulty: float) -> None:
         """Difficulty of the levels drawn at the next resets (named level sources only)."""
