@@ -14,7 +14,7 @@ from helpers import ORIGINALS_MISSING, OUR_LEVELS, original_level
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 from gvgai_py import ENV_IDS, Level
-from gvgai_py.envs import GVGAIEnv, load_level
+from gvgai_py.envs import GVGAIEnv
 
 ACTIONS = {  # RULES B5, C5, D5, E5 (GVGAI-Gym indices)
     "zelda": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
@@ -153,22 +153,3 @@ def test_a_level_object_can_be_passed_directly(env_id):
     from_object = gym.make(env_id, level=Level.from_string(env.level.to_string(), env.game_name))
     assert np.array_equal(from_object.reset(seed=2)[0], env.reset(seed=2)[0])
 
-
-def test_close_releases_the_level_source():
-    """A callable level source with a ``close`` (e.g. a prefetching generator) is closed with
-    the environment."""
-
-    class ClosingSource:
-        closed = False
-
-        def __call__(self, rng):
-            return load_level("zelda", 0)
-
-        def close(self):
-            self.closed = True
-
-    source = ClosingSource()
-    env = GVGAIEnv("zelda", level=source, size=(9, 13))
-    env.reset(seed=0)
-    env.close()
-    assert source.closed
