@@ -3,7 +3,8 @@
 The keys are data (:data:`KEY_ACTIONS`, :data:`KEY_COMMANDS`). Every frame plays one game tick
 with the action of the key held (:class:`HeldKeys`), NIL when none is, so holding a key repeats
 it at the game's pace. When an episode ends, the frame freezes under a banner until R (same
-level again), N (next level) or Esc/Q (quit).
+level again), N (next level) or Esc/Q (quit). With generated levels (``difficulty``), N draws a
+new one and +/- change the difficulty by :data:`DIFFICULTY_STEP` (and draw a new level).
 
 A recording (``--record FILE.json``) holds every episode of a session: its level text, seed,
 actions and outcome. Replaying it plays the same actions from the same seeds and must end the
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gvgai_py.envs import OUR_LEVELS, GVGAIEnv
+from gvgai_py.envs import OUR_LEVELS, GVGAIEnv, named_level_source
 from gvgai_py.level import Level
 from gvgai_py.rendering import Window, status_line
 
@@ -40,8 +41,16 @@ KEY_COMMANDS: dict[int, str] = {
     pygame.K_n: "next",
     pygame.K_ESCAPE: "quit",
     pygame.K_q: "quit",
+    pygame.K_PLUS: "harder",
+    pygame.K_EQUALS: "harder",  # the + key without shift on most layouts
+    pygame.K_KP_PLUS: "harder",
+    pygame.K_MINUS: "easier",
+    pygame.K_KP_MINUS: "easier",
 }
-HINT = "R: restart   N: next level   Esc: quit"
+HINT = "R: restart   N: next level   +/-: difficulty   Esc: quit"
+DIFFICULTY_STEP = 0.1
+GENERATED_LEVELS = "pcg"
+"""The level source that ``difficulty`` plays (installed by the generators package)."""
 RECORDING_FORMAT = "gvgai-play-recording/1"
 
 LevelChoice = int | str | Path | Level
@@ -106,13 +115,28 @@ class Player:
         level: an index of our levels, a level file or a :class:`Level`.
         seed: the first episode's seed; each new episode takes the next one.
         label: how to name the level (default: as the environment names it).
+        difficulty: play generated levels of this difficulty instead of ``level``.
     """
 
-    def __init__(self, game: str, level: LevelChoice, seed: int, label: str | None = None):
+    def __init__(
+        self,
+        game: str,
+        level: LevelChoice,
+        seed: int,
+        label: str | None = None,
+        difficulty: float | None = None,
+    ):
         self.game = game
         self.seed = seed
         self.episodes: list[Episode] = []
         self._label = label
+        self._source = None
+        if difficulty is not None:
+            self._source = named_level_source(
+                GENERATED_LEVELS, game, difficulty=difficulty, prefetch=0
+            )
+            self._level_rng = np.random.default_rng(seed)
+            level = self._generated()
         self._load(level)
 
     @property
@@ -129,11 +153,22 @@ class Player:
         self._start()
 
     def next_level(self) -> None:
-        """A new episode on the next of our levels (from a level file: our level 0)."""
-        level = self.level
-        following = (level + 1) % OUR_LEVELS if isinstance(level, int) else 0
+        """A new episode on the next of our levels (from a level file: our level 0), or on a
+        new generated level."""
         self.seed += 1
-        self._load(following)
+        if self._source is not None:
+            self._load(self._generated())
+            return
+        level = self.level
+        self._load((level + 1) % OUR_LEVELS if isinstance(level, int) else 0)
+
+    def change_difficulty(self, step: float) -> None:
+        """Generated levels only: a new level, ``step`` harder (clipped to [0, 1])."""
+        if self._source is None:
+            return
+        current = self._source.info()["difficulty"]
+        self._source.set_difficulty(min(max(current + step, 0.0), 1.0))
+        self.next_level()
 
     def step(self, action: str) -> None:
         """Play one tick; an action the game does not have (USE in Frogs) acts as NIL. Does
@@ -157,6 +192,12 @@ class Player:
         episode = self.episode
         return status_line(self.game, episode.level, episode.score, episode.ticks)
 
+    def _generated(self) -> Level:
+        level = self._source(self._level_rng)
+        info = self._source.info()
+        self._label = f"generated d={info['difficulty']:g} (level seed {info['level_seed']})"
+        return level
+
     def _load(self, level: LevelChoice) -> None:
         self.level = level
         self.env = GVGAIEnv(self.game, level=level, render_mode="rgb_array")
@@ -175,6 +216,7 @@ def play(
     window: Window | None = None,
     max_frames: int | None = None,
     before_frame: Callable[[int], None] | None = None,
+    difficulty: float | None = None,
 ) -> list[Episode]:
     """Play with the keyboard until Esc/Q, a closed window or ``max_frames`` frames.
 
@@ -182,7 +224,7 @@ def play(
     events there). Returns every episode started, the last one possibly unfinished.
     """
     window = window or Window(f"gvgai play {game}")
-    player = Player(game, level, seed)
+    player = Player(game, level, seed, difficulty=difficulty)
     keys = HeldKeys()
     frame = 0
     try:
@@ -205,6 +247,9 @@ def play(
                 player.restart()
             elif command == "next":
                 player.next_level()
+            elif command in ("harder", "easier"):
+                step = DIFFICULTY_STEP if command == "harder" else -DIFFICULTY_STEP
+                player.change_difficulty(step)
             else:
                 player.step(keys.next_action())
             _show(window, player, HINT)

@@ -73,6 +73,8 @@ def test_play_records_a_headless_session_and_replay_reproduces_it(tmp_path):
         (["play", "pacman", "--max-frames", "1"], "unknown game 'pacman'"),
         (["play", "zelda", "--replay", "missing.json"], "No such file or directory"),
         (["play", "zelda", "--level", "3", "--scale", "0"], "--scale must be at least 1"),
+        (["play", "zelda", "--difficulty", "1.5"], "--difficulty must be in [0, 1]"),
+        (["play", "zelda", "--level", "2", "--difficulty", "0.5"], "cannot be combined"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_with_exit_status_2(args, message, tmp_path):

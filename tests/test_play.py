@@ -128,3 +128,17 @@ def test_a_file_that_is_no_recording_is_refused(tmp_path):
     path.write_text(json.dumps({"episodes": []}))
     with pytest.raises(ValueError, match="not a gvgai play recording"):
         load_recording(path)
+
+
+def test_generated_levels_next_and_difficulty_keys():
+    """With a difficulty, N draws a new generated level and +/- move the difficulty by 0.1;
+    every episode's level text replays as recorded."""
+    commands = {2: [pygame.K_n], 4: [pygame.K_PLUS], 6: [pygame.K_MINUS], 8: [pygame.K_MINUS],
+                10: [pygame.K_ESCAPE]}
+    episodes = play("zelda", 0, 3, headless_window(), 100, before_frame=pressing(commands),
+                    difficulty=0.5)
+    difficulties = [e.level.split()[1] for e in episodes]
+    assert difficulties == ["d=0.5", "d=0.5", "d=0.6", "d=0.5", "d=0.4"]
+    assert all(e.level.startswith("generated") for e in episodes)
+    assert len({e.level_text for e in episodes}) == len(episodes), "each key draws a new level"
+    assert [e.seed for e in episodes] == [3, 4, 5, 6, 7]

@@ -1,7 +1,8 @@
 """``gvgai play``: play a game with the keyboard, record the episodes, or replay a recording.
 
 Keys: arrows move, space is USE, R restarts the level, N goes to the next level, Esc or Q quits.
-Holding a key repeats it once per frame (one game tick).
+Holding a key repeats it once per frame (one game tick). With --difficulty, N draws a new
+generated level and + / - change the difficulty by 0.1.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("game", help="zelda, frogs, boulderdash or solarfox")
     parser.add_argument(
-        "--level", default="0", metavar="N|PATH",
+        "--level", default=None, metavar="N|PATH",
         help="one of our levels (0-4) or a level file (default 0)",
+    )
+    parser.add_argument(
+        "--difficulty", type=float, default=None, metavar="D",
+        help="play generated levels of difficulty D in [0, 1] instead (needs the generators)",
     )
     parser.add_argument(
         "--seed", type=int, default=None,
@@ -54,14 +59,22 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--scale must be at least 1, got {args.scale}")
     if args.max_frames is not None and args.max_frames < 1:
         raise CLIError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.difficulty is not None:
+        if args.level is not None:
+            raise CLIError("--level and --difficulty cannot be combined")
+        if not 0.0 <= args.difficulty <= 1.0:
+            raise CLIError(f"--difficulty must be in [0, 1], got {args.difficulty}")
     window = Window(f"gvgai play {game}", args.scale, args.fps)
     if args.replay:
         return _replay(args.replay, game, window)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    level = int(args.level) if args.level.isdigit() else args.level
+    level_word = args.level or "0"
+    level = int(level_word) if level_word.isdigit() else level_word
     episodes = []
     try:
-        episodes = play.play(game, level, seed, window, args.max_frames)
+        episodes = play.play(
+            game, level, seed, window, args.max_frames, difficulty=args.difficulty
+        )
     finally:
         for number, episode in enumerate(episodes, start=1):
             print(f"episode {number}: {episode.summary()}")
