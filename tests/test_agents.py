@@ -25,15 +25,6 @@ STEPS_PER_EPISODE = 12
 """Short enough that a random policy rarely wins."""
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny batches: a second thread only adds contention on the shared 2-core machine."""
-    threads = th.get_num_threads()
-    th.set_num_threads(1)
-    yield
-    th.set_num_threads(threads)
-
-
 @pytest.fixture
 def corridor() -> LevelSet:
     return LevelSet("corridor", "corridor", (Level.from_string(CORRIDOR, "zelda"),))

@@ -9,15 +9,6 @@ from torch import nn
 from agents.cpc import CPCHead, same_episode_pairs
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny tensors: a second thread only adds contention on the shared 2-core machine."""
-    threads = th.get_num_threads()
-    th.set_num_threads(1)
-    yield
-    th.set_num_threads(threads)
-
-
 def rotating_sequences(steps: int, batch: int, size: int, rotation: th.Tensor) -> th.Tensor:
     """``(steps, batch, size)``: random starts, each next vector the last one rotated."""
     vectors = [th.randn(batch, size)]

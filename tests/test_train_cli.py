@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch as th
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from agents import callbacks
@@ -18,15 +17,6 @@ from gvgai_py.cli import main
 CORRIDOR = "wwwwwwwwww\nwA+.....gw\nwwwwwwwwww\n"
 """Zelda in a corridor: RIGHT takes the key, six more reach the door."""
 CPC_TAGS = {"train/cpc_loss", *(f"train/cpc_acc_k{k}" for k in range(1, 5))}
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny batches: a second thread only adds contention on the shared 2-core machine."""
-    threads = th.get_num_threads()
-    th.set_num_threads(1)
-    yield
-    th.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
