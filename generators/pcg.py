@@ -15,14 +15,12 @@ the environment calls it with its own generator at every reset. Keyword argument
   each level at its reset. Checking a level costs from milliseconds (easy Zelda) to seconds
   (hard Boulderdash), and a reset in one vectorized worker stalls every worker's step; the
   thread works while the worker waits for the policy instead (``scripts/bench_generators.py``
-  measures both: at difficulty 0.5 under A2C, resets waited 23 % of the wall time in Frogs and
-  35 % in Solarfox without prefetching, 9 % and 0.1 % with it; at difficulty 1 a beginner's
-  30-60-step Frogs episodes use up levels faster than two cores check them, at about 0.5 s
-  each, and resets still waited 21 %). The price is reproducibility:
-  the prefetched levels' seeds come from a stream seeded by the first reset's generator, so a
-  later ``reset(seed=...)`` no longer picks the level, and up to ``prefetch`` levels already
-  checked (or being checked) when the difficulty changes are served at their old difficulty
-  (``info`` says which).
+  measures both: at difficulty 0.5 under A2C, resets waited 30 % of the wall time in Frogs and
+  35 % in Solarfox without prefetching, 4.4 % and 0.1 % with it). The price is
+  reproducibility: the prefetched levels' seeds come from a stream seeded by the first
+  reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
+  ``prefetch`` levels already checked (or being checked) when the difficulty changes are
+  served at their old difficulty (``info`` says which).
 
 The observation size is the generator's ``MAX_SIZE``; smaller levels are padded by the env.
 ``info`` carries ``difficulty`` and ``level_seed``, which name the level being played: the same

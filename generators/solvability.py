@@ -29,6 +29,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.frogs_timing import CrossingPlan, plan_crossing
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 from gvgai_py.envs import GVGAIEnv, builtin_level_path
@@ -64,7 +65,7 @@ class Verdict:
     score: float | None
     """Game score at the win."""
     expanded: int
-    """States whose options were played."""
+    """States whose options were played (for a planner, the ticks it searched)."""
     generated: int
     """Option rollouts played on clones."""
     ticks_simulated: int
@@ -187,12 +188,48 @@ def verify(
 
     ``solvable=False`` when the budget runs out (``exhausted=False``) or when every option was
     tried (``exhausted=True``). A witness wins within the environment's ``max_steps``.
+
+    A game with an entry in :data:`PLANNERS` is planned first, within ``max_steps`` (the
+    budget does not apply); :func:`search` runs only for a level outside the planner's model,
+    or if its plan does not win when the engine replays it.
     """
     env = GVGAIEnv(level.game, level=level)
     env.reset(seed=seed)
     game = env.unwrapped.game
+    planner = PLANNERS.get(level.game)
+    if planner is not None:
+        verdict = _verify_plan(game, planner, env.max_steps)
+        if verdict is not None:
+            return verdict
     domain = DOMAINS[level.game](game)
     return search(game, domain, max_expansions, env.max_steps, max_seconds)
+
+
+def _verify_plan(start: Game, planner: Planner, max_ticks: int) -> Verdict | None:
+    """The verdict of ``planner`` from ``start``, its plan checked on a clone; None when the
+    planner does not apply or its plan does not win."""
+    began = time.perf_counter()
+    plan = planner(start, max_ticks)
+    if plan is None:
+        return None
+    score, actions = None, None
+    if plan.actions is not None:
+        game = start.clone()
+        play_actions(plan.actions)(game)
+        if not game.won:
+            return None
+        score = game.score
+        actions = tuple(start.compiled.actions.index(a) for a in plan.actions)
+    return Verdict(
+        solvable=actions is not None,
+        actions=actions,
+        score=score,
+        expanded=plan.ticks,
+        generated=0,
+        ticks_simulated=plan.ticks + len(plan.actions or ()),
+        seconds=time.perf_counter() - began,
+        exhausted=plan.exhausted,
+    )
 
 
 def replay(level: Level, seed: int, actions: Iterable[int]) -> tuple[bool, float]:
@@ -355,7 +392,9 @@ def frogs_domain(start: Game) -> SearchDomain:
     """Cross road and river by timing: every primitive action, states keyed by tick.
 
     Logs and trucks do not depend on the frog, so (tick, position) is the whole state. The
-    heuristic is the walking distance to the goal around the trees.
+    heuristic is the walking distance to the goal around the trees. :func:`verify` plans
+    Frogs levels with :func:`generators.frogs_timing.plan_crossing` first, so this search only
+    sees levels outside that planner's model.
     """
     to_goal = _distances(start, _cells(start, "goal"), _cells(start, "wall"))
     actions = start.compiled.actions
@@ -532,6 +571,12 @@ def solarfox_domain(start: Game) -> SearchDomain:
 
     return SearchDomain(options, heuristic, state_key, tick_weight=0.02)
 
+
+Planner = Callable[[Game, int], CrossingPlan | None]
+"""Plans a win from a state within a tick limit, without :func:`search`; None when the level
+is outside what it models."""
+PLANNERS: dict[str, Planner] = {"frogs": plan_crossing}
+"""Games whose levels a specialised planner decides before any search."""
 
 DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
     "zelda": zelda_domain,

@@ -1,0 +1,290 @@
+"""Frogs: plan a crossing against the precomputed motion of logs and trucks.
+
+Nothing the frog does changes the rest of a Frogs level: logs and trucks move by themselves,
+spawners draw from the game's random stream (which the frog never touches), and the only
+sprite the frog can remove is the goal, which ends the game. So the world is played once,
+tick by tick, without the frog (:class:`World`), and a breadth-first search over (tick, frog
+position) plays only the frog's part of each tick against it, in the engine's order
+(RULES A3, C3, C6):
+
+1. the action moves the frog one cell;
+2. a frog partly off-screen steps back to where the tick began;
+3. touching the goal wins (even if the frog dies in the same tick: the goal's termination is
+   checked first);
+4. logs it overlaps shield it from water this tick, and unless it moved by itself a log that
+   moved this tick pulls it along;
+5. a wall it overlaps steps it back to where the tick began;
+6. a truck it overlaps kills it, and so does water unless shielded.
+
+Positions are pixels, because riding a log leaves the frog between cells. The search keeps,
+for every tick, the set of positions the frog can be alive at as a boolean array over (row,
+x) and advances all of them at once with array shifts, so a tick costs the same whatever the
+number of positions; a search that clones the game for every move pays for every log and
+truck again with each clone. The model is checked, not trusted:
+:func:`generators.solvability.verify` replays the plan on the engine and counts only a win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gvgai_py.engine import Game
+from gvgai_py.engine.compiler import ACTION_DIRECTIONS
+
+Position = tuple[int, int]
+"""The frog's (x, y) in pixels."""
+
+
+@dataclass(frozen=True)
+class CrossingPlan:
+    """What :func:`plan_crossing` found."""
+
+    actions: list[str] | None
+    """Action names that win from the start state, fewest ticks first; None if none found."""
+    exhausted: bool
+    """No frog position survived: no action sequence wins."""
+    ticks: int
+    """Ticks searched (and world ticks played)."""
+
+
+class World:
+    """Logs and trucks of a Frogs game as the collisions of each tick see them.
+
+    Tick ``t`` counts from the start state. ``logs(t)`` lists (x, y, moved) for every log
+    present when tick ``t``'s collisions run, logs killed at the edge that tick included (the
+    engine still matches them); ``trucks(t)`` lists (x, y) after the tick's moves and wraps.
+    """
+
+    def __init__(self, start: Game) -> None:
+        compiled = start.compiled
+        self._game = start.clone()
+        frog = self._game.avatar
+        self._game.dynamic[frog.tid] = [s for s in self._game.dynamic[frog.tid] if s is not frog]
+        self._game.present[frog.tid] -= 1
+        self._game.avatar = None  # the world plays on after the frog is gone: no one acts
+        self._log_types = compiled.leaf_ids("log")
+        self._truck_types = compiled.leaf_ids("truck")
+        self._logs: list[list[tuple[int, int, bool]]] = []
+        self._trucks: list[list[tuple[int, int]]] = []
+        self.pull_steps = {compiled.types[tid].step for tid in self._log_types}
+        """Pixels a log moves per move (one value in Frogs: every log has the same speed)."""
+        self.pull_directions = {compiled.types[tid].orientation for tid in self._log_types}
+
+    def logs(self, tick: int) -> list[tuple[int, int, bool]]:
+        self._play_until(tick)
+        return self._logs[tick]
+
+    def trucks(self, tick: int) -> list[tuple[int, int]]:
+        self._play_until(tick)
+        return self._trucks[tick]
+
+    def _play_until(self, tick: int) -> None:
+        game = self._game
+        while len(self._logs) <= tick:
+            before = [s for tid in self._log_types for s in game.dynamic[tid]]
+            game.step("NIL")
+            # Logs killed this tick are gone from ``dynamic`` but keep their last position;
+            # logs spawned this tick are new in it.
+            known = set(map(id, before))
+            now = [s for tid in self._log_types for s in game.dynamic[tid]]
+            logs = before + [s for s in now if id(s) not in known]
+            self._logs.append([(s.x, s.y, s.x != s.last_x or s.y != s.last_y) for s in logs])
+            trucks = [s for tid in self._truck_types for s in game.dynamic[tid]]
+            self._trucks.append([(s.x, s.y) for s in trucks])
+
+
+class _Grid:
+    """Boolean arrays over frog positions: ``[row, x + block]`` for x in [-block, width - block].
+
+    A frog more than a cell off-screen can never come back (a move of one cell still ends
+    partly off-screen and is stepped back, and logs only carry it further left), nor can it
+    touch the goal, so those positions are dropped.
+    """
+
+    def __init__(self, start: Game) -> None:
+        self.block = start.block
+        self.rows = start.rows
+        self.shape = (start.rows, start.width_px + 1)
+        x = np.arange(-self.block, start.width_px - self.block + 1)
+        self._left = x // self.block
+        self._right = np.where(x % self.block == 0, self._left, self._left + 1)
+        self.on_screen = np.zeros(self.shape, bool)
+        self.on_screen[:, self.block :] = True
+
+    def index(self, position: Position) -> tuple[int, int]:
+        x, y = position
+        return y // self.block, x + self.block
+
+    def position(self, row: int, i: int) -> Position:
+        return i - self.block, row * self.block
+
+    def touching_cells(self, cells: set[int], cols: int) -> np.ndarray:
+        """Where the frog overlaps one of ``cells`` (flat row * cols + col indices)."""
+        grid = np.zeros((self.rows, cols + 2), bool)  # a False column on each side
+        for cell in cells:
+            grid[cell // cols, cell % cols + 1] = True
+        return grid[:, self._left + 1] | grid[:, self._right + 1]
+
+    def touching_sprites(self, sprites: list[tuple[int, int]]) -> np.ndarray:
+        """Where the frog overlaps one of the row-aligned squares at ``sprites``' (x, y)."""
+        found = np.zeros(self.shape, bool)
+        width = self.shape[1]
+        for x, y in sprites:
+            lo, hi = max(x + 1, 0), min(x + 2 * self.block, width)  # |frog x - x| < block
+            if lo < hi:
+                found[y // self.block, lo:hi] = True
+        return found
+
+
+def shifted(mask: np.ndarray, rows: int, xs: int) -> np.ndarray:
+    """``out[r, i] = mask[r + rows, i + xs]``, False where that falls outside (``mask``
+    itself for no shift)."""
+    if not (rows or xs):
+        return mask
+    out = np.zeros_like(mask)
+    height, width = mask.shape
+    out[max(-rows, 0) : height - max(rows, 0), max(-xs, 0) : width - max(xs, 0)] = mask[
+        max(rows, 0) : height - max(-rows, 0), max(xs, 0) : width - max(-xs, 0)
+    ]
+    return out
+
+
+Moves = list[tuple[str, int, int, np.ndarray]]
+"""(action, rows, xs, sources): from every True source the action left the frog alive,
+(rows, xs) away."""
+
+
+class Crossing:
+    """The frog's part of each tick (the module docstring's steps), over all positions at once.
+
+    Build it with :meth:`of`, which returns None for a level outside the model: a frog, log or
+    truck between rows, or logs of several speeds or directions.
+    """
+
+    def __init__(self, start: Game, world: World, pull: int) -> None:
+        self.world = world
+        self.grid = grid = _Grid(start)
+        self.pull = pull
+        self.start = np.zeros(grid.shape, bool)
+        self.start[grid.index((start.avatar.x, start.avatar.y))] = True
+
+        def touching(name: str) -> np.ndarray:
+            found = {c for tid in start.compiled.leaf_ids(name) for c in start.cells[tid]}
+            return grid.touching_cells(found, start.cols)
+
+        self.goal, self.wall, self.water = touching("goal"), touching("wall"), touching("water")
+        self.moves = []
+        stride = start.avatar.type.step
+        for action in start.compiled.actions:
+            dx, dy = ACTION_DIRECTIONS[action]
+            # Where the move lands fully on screen; elsewhere it is stepped back at once.
+            inside = shifted(grid.on_screen, dy, dx * stride) if dx or dy else None
+            self.moves.append((action, dy, dx * stride, inside))
+
+    @classmethod
+    def of(cls, start: Game) -> Crossing | None:
+        frog = start.avatar
+        world = World(start)
+        (step,), ((dx, dy),) = world.pull_steps or {0}, world.pull_directions or {(0, 0)}
+        rows = [frog.y, *(y for _, y, _ in world.logs(0)), *(y for _, y in world.trucks(0))]
+        if dy or any(y % start.block for y in rows):
+            return None
+        return cls(start, world, dx * step)
+
+    def tick(self, tick: int, frontier: np.ndarray) -> tuple[Moves, Moves]:
+        """Play tick ``tick`` from every True position of ``frontier``: (the moves that
+        touch the goal, the moves that leave the frog alive)."""
+        grid, world = self.grid, self.world
+        logs = world.logs(tick)
+        on_log = grid.touching_sprites([(x, y) for x, y, _ in logs])
+        pulling = grid.touching_sprites([(x, y) for x, y, moved in logs if moved])
+        truck = grid.touching_sprites(world.trucks(tick))
+        won: Moves = []
+        survived: Moves = []
+        for action, rows, xs, inside in self.moves:
+            if inside is None:  # no move: stay, or ride a log that moved
+                landings = [(0, 0, frontier, on_log, pulling)]
+            else:
+                landings = [
+                    (rows, xs, frontier & inside, shifted(on_log, rows, xs), None),
+                    (0, 0, frontier & ~inside, on_log, None),
+                ]
+            for rows_, xs_, sources, shield, pulled in landings:
+                at_goal = sources & shifted(self.goal, rows_, xs_)
+                if at_goal.any():
+                    won.append((action, rows_, xs_, at_goal))
+                ends = [(rows_, xs_, sources & ~at_goal)]
+                if pulled is not None:
+                    ends = [(0, self.pull, ends[0][2] & pulled), (0, 0, ends[0][2] & ~pulled)]
+                for end_rows, end_xs, end_sources in ends:
+                    blocked = shifted(self.wall, end_rows, end_xs)
+                    for final_rows, final_xs, group in (
+                        (end_rows, end_xs, end_sources & ~blocked),
+                        (0, 0, end_sources & blocked),
+                    ):
+                        death = shifted(truck, final_rows, final_xs) | (
+                            shifted(self.water, final_rows, final_xs) & ~shield
+                        )
+                        alive = group & ~death
+                        if alive.any():
+                            survived.append((action, final_rows, final_xs, alive))
+        return won, survived
+
+    def next_frontier(self, survived: Moves) -> np.ndarray:
+        reached = np.zeros(self.grid.shape, bool)
+        for _, rows, xs, alive in survived:
+            reached |= shifted(alive, -rows, -xs)
+        return reached
+
+
+def plan_crossing(start: Game, max_ticks: int) -> CrossingPlan | None:
+    """The winning action sequence from ``start`` with the fewest ticks, ending by tick
+    ``max_ticks``; None when the level is outside the model (see :meth:`Crossing.of`)."""
+    frog = start.avatar
+    if frog is None or frog.disabled or start.ended:
+        return CrossingPlan(None, True, 0)
+    crossing = Crossing.of(start)
+    if crossing is None:
+        return None
+    frontier = crossing.start
+    layers: list[Moves] = []
+    horizon = max_ticks - start.tick
+    for tick in range(horizon):
+        won, survived = crossing.tick(tick, frontier)
+        if won:
+            action, _, _, sources = won[0]
+            return CrossingPlan(_walk_back(layers, action, sources), False, tick + 1)
+        frontier = crossing.next_frontier(survived)
+        if not frontier.any():
+            return CrossingPlan(None, True, tick + 1)
+        layers.append(survived)
+    return CrossingPlan(None, False, horizon)
+
+
+def reachable(start: Game, ticks: int) -> list[set[Position]] | None:
+    """Where the frog can be alive after each of the next ``ticks`` ticks (as modelled;
+    None for a level outside the model). For checking the model against the engine."""
+    crossing = Crossing.of(start)
+    if crossing is None:
+        return None
+    frontier, found = crossing.start, []
+    for tick in range(ticks):
+        frontier = crossing.next_frontier(crossing.tick(tick, frontier)[1])
+        found.append({crossing.grid.position(r, i) for r, i in np.argwhere(frontier)})
+    return found
+
+
+def _walk_back(layers: list[Moves], action: str, sources: np.ndarray) -> list[str]:
+    """The actions that lead to the first True position of ``sources``, then ``action``."""
+    row, i = (int(v) for v in np.argwhere(sources)[0])
+    plan = [action]
+    for survived in reversed(layers):
+        for previous, rows, xs, alive in survived:
+            r, j = row - rows, i - xs
+            if 0 <= r < alive.shape[0] and 0 <= j < alive.shape[1] and alive[r, j]:
+                plan.append(previous)
+                row, i = r, j
+                break
+    return plan[::-1]
