@@ -160,7 +160,7 @@ class Crossing:
     """The frog's part of each tick (the module docstring's steps), over all positions at once.
 
     Build it with :meth:`of`, which returns None for a level outside the model: a frog, log or
-    truck between rows, or logs of several speeds or directions.
+    truck between rows, or logs of several speeds or moving other than left.
     """
 
     def __init__(self, start: Game, world: World, pull: int) -> None:
@@ -187,11 +187,14 @@ class Crossing:
     def of(cls, start: Game) -> Crossing | None:
         frog = start.avatar
         world = World(start)
-        (step,), ((dx, dy),) = world.pull_steps or {0}, world.pull_directions or {(0, 0)}
+        pulls = {(dx * step, dy * step) for step in world.pull_steps
+                 for dx, dy in world.pull_directions}
         rows = [frog.y, *(y for _, y, _ in world.logs(0)), *(y for _, y in world.trucks(0))]
-        if dy or any(y % start.block for y in rows):
+        if len(pulls) > 1 or any(dx > 0 or dy for dx, dy in pulls):
             return None
-        return cls(start, world, dx * step)
+        if any(y % start.block for y in rows):
+            return None
+        return cls(start, world, next(iter(pulls), (0, 0))[0])
 
     def tick(self, tick: int, frontier: np.ndarray) -> tuple[Moves, Moves]:
         """Play tick ``tick`` from every True position of ``frontier``: (the moves that
