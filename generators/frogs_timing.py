@@ -17,10 +17,10 @@ position) plays only the frog's part of each tick against it, in the engine's or
 6. a truck it overlaps kills it, and so does water unless shielded.
 
 Positions are pixels, because riding a log leaves the frog between cells. The search keeps,
-for every tick, the set of positions the frog can be alive at as a boolean array over (row,
-x) and advances all of them at once with array shifts, so a tick costs the same whatever the
-number of positions; a search that clones the game for every move pays for every log and
-truck again with each clone. The model is checked, not trusted:
+for every tick, the set of positions the frog can be alive at as the bits of one integer
+(:class:`_Board`) and advances all of them at once with shifts and masks, so a tick costs
+about the same whatever the number of positions; a search that clones the game for every
+move pays for every log and truck again with each clone. The model is checked, not trusted:
 :func:`generators.solvability.verify` replays the plan on the engine and counts only a win.
 """
 
@@ -95,65 +95,77 @@ class World:
             self._trucks.append([(s.x, s.y) for s in trucks])
 
 
-class _Grid:
-    """Boolean arrays over frog positions: ``[row, x + block]`` for x in [-block, width - block].
+class _Board:
+    """Sets of frog positions as the bits of one integer, a bit per (row, x) for x in
+    [-block, width - block], so that whole sets are shifted, intersected and joined at once.
+
+    Bit ``row * stride + x + block`` stands for the frog at (x, row * block). Unused guard
+    bits, more than any shift along a row, separate the rows, so that no shift carries a
+    position into another row; :meth:`shifted` clears them again.
 
     A frog more than a cell off-screen can never come back (a move of one cell still ends
     partly off-screen and is stepped back, and logs only carry it further left), nor can it
     touch the goal, so those positions are dropped.
     """
 
-    def __init__(self, start: Game) -> None:
+    def __init__(self, start: Game, widest_shift: int) -> None:
         self.block = start.block
         self.rows = start.rows
-        self.shape = (start.rows, start.width_px + 1)
+        self.width = start.width_px + 1
+        self.stride = self.width + widest_shift + 1
+        row = (1 << self.width) - 1
+        off_screen = (1 << self.block) - 1
+        self.valid = sum(row << (r * self.stride) for r in range(self.rows))
+        left_of_screen = sum(off_screen << (r * self.stride) for r in range(self.rows))
+        self.on_screen = self.valid & ~left_of_screen
         x = np.arange(-self.block, start.width_px - self.block + 1)
         self._left = x // self.block
         self._right = np.where(x % self.block == 0, self._left, self._left + 1)
-        self.on_screen = np.zeros(self.shape, bool)
-        self.on_screen[:, self.block :] = True
 
-    def index(self, position: Position) -> tuple[int, int]:
+    def bit(self, position: Position) -> int:
         x, y = position
-        return y // self.block, x + self.block
+        return 1 << (y // self.block * self.stride + x + self.block)
 
-    def position(self, row: int, i: int) -> Position:
-        return i - self.block, row * self.block
+    def positions(self, board: int) -> set[Position]:
+        found = set()
+        while board:
+            lowest = board & -board
+            row, i = divmod(lowest.bit_length() - 1, self.stride)
+            found.add((i - self.block, row * self.block))
+            board ^= lowest
+        return found
 
-    def touching_cells(self, cells: set[int], cols: int) -> np.ndarray:
+    def shifted(self, board: int, rows: int, xs: int) -> int:
+        """The positions (x, y) with (x + xs, y + rows * block) in ``board``."""
+        offset = rows * self.stride + xs
+        if offset > 0:
+            return (board >> offset) & self.valid
+        if offset < 0:
+            return (board << -offset) & self.valid
+        return board
+
+    def touching_cells(self, cells: set[int], cols: int) -> int:
         """Where the frog overlaps one of ``cells`` (flat row * cols + col indices)."""
         grid = np.zeros((self.rows, cols + 2), bool)  # a False column on each side
         for cell in cells:
             grid[cell // cols, cell % cols + 1] = True
-        return grid[:, self._left + 1] | grid[:, self._right + 1]
+        touching = np.zeros((self.rows, self.stride), bool)
+        touching[:, : self.width] = grid[:, self._left + 1] | grid[:, self._right + 1]
+        return int.from_bytes(np.packbits(touching, bitorder="little").tobytes(), "little")
 
-    def touching_sprites(self, sprites: list[tuple[int, int]]) -> np.ndarray:
+    def touching_sprites(self, sprites: list[tuple[int, int]]) -> int:
         """Where the frog overlaps one of the row-aligned squares at ``sprites``' (x, y)."""
-        found = np.zeros(self.shape, bool)
-        width = self.shape[1]
+        found = 0
         for x, y in sprites:
-            lo, hi = max(x + 1, 0), min(x + 2 * self.block, width)  # |frog x - x| < block
+            lo, hi = max(x + 1, 0), min(x + 2 * self.block, self.width)  # |frog x - x| < block
             if lo < hi:
-                found[y // self.block, lo:hi] = True
+                found |= ((1 << (hi - lo)) - 1) << (y // self.block * self.stride + lo)
         return found
 
 
-def shifted(mask: np.ndarray, rows: int, xs: int) -> np.ndarray:
-    """``out[r, i] = mask[r + rows, i + xs]``, False where that falls outside (``mask``
-    itself for no shift)."""
-    if not (rows or xs):
-        return mask
-    out = np.zeros_like(mask)
-    height, width = mask.shape
-    out[max(-rows, 0) : height - max(rows, 0), max(-xs, 0) : width - max(xs, 0)] = mask[
-        max(rows, 0) : height - max(-rows, 0), max(xs, 0) : width - max(-xs, 0)
-    ]
-    return out
-
-
-Moves = list[tuple[str, int, int, np.ndarray]]
-"""(action, rows, xs, sources): from every True source the action left the frog alive,
-(rows, xs) away."""
+Moves = list[tuple[str, int, int, int]]
+"""(action, rows, xs, sources): from every position of the board ``sources`` the action left
+the frog alive, (rows, xs) away."""
 
 
 class Crossing:
@@ -165,22 +177,21 @@ class Crossing:
 
     def __init__(self, start: Game, world: World, pull: int) -> None:
         self.world = world
-        self.grid = grid = _Grid(start)
+        stride = start.avatar.type.step
+        self.board = board = _Board(start, widest_shift=max(stride, abs(pull)))
         self.pull = pull
-        self.start = np.zeros(grid.shape, bool)
-        self.start[grid.index((start.avatar.x, start.avatar.y))] = True
+        self.start = board.bit((start.avatar.x, start.avatar.y))
 
-        def touching(name: str) -> np.ndarray:
+        def touching(name: str) -> int:
             found = {c for tid in start.compiled.leaf_ids(name) for c in start.cells[tid]}
-            return grid.touching_cells(found, start.cols)
+            return board.touching_cells(found, start.cols)
 
         self.goal, self.wall, self.water = touching("goal"), touching("wall"), touching("water")
         self.moves = []
-        stride = start.avatar.type.step
         for action in start.compiled.actions:
             dx, dy = ACTION_DIRECTIONS[action]
             # Where the move lands fully on screen; elsewhere it is stepped back at once.
-            inside = shifted(grid.on_screen, dy, dx * stride) if dx or dy else None
+            inside = board.shifted(board.on_screen, dy, dx * stride) if dx or dy else None
             self.moves.append((action, dy, dx * stride, inside))
 
     @classmethod
@@ -196,14 +207,15 @@ class Crossing:
             return None
         return cls(start, world, next(iter(pulls), (0, 0))[0])
 
-    def tick(self, tick: int, frontier: np.ndarray) -> tuple[Moves, Moves]:
-        """Play tick ``tick`` from every True position of ``frontier``: (the moves that
-        touch the goal, the moves that leave the frog alive)."""
-        grid, world = self.grid, self.world
+    def tick(self, tick: int, frontier: int) -> tuple[Moves, Moves]:
+        """Play tick ``tick`` from every position of ``frontier``: (the moves that touch the
+        goal, the moves that leave the frog alive)."""
+        board, world = self.board, self.world
+        shifted = board.shifted
         logs = world.logs(tick)
-        on_log = grid.touching_sprites([(x, y) for x, y, _ in logs])
-        pulling = grid.touching_sprites([(x, y) for x, y, moved in logs if moved])
-        truck = grid.touching_sprites(world.trucks(tick))
+        on_log = board.touching_sprites([(x, y) for x, y, _ in logs])
+        pulling = board.touching_sprites([(x, y) for x, y, moved in logs if moved])
+        truck = board.touching_sprites(world.trucks(tick))
         won: Moves = []
         survived: Moves = []
         for action, rows, xs, inside in self.moves:
@@ -215,8 +227,10 @@ class Crossing:
                     (0, 0, frontier & ~inside, on_log, None),
                 ]
             for rows_, xs_, sources, shield, pulled in landings:
+                if not sources:
+                    continue
                 at_goal = sources & shifted(self.goal, rows_, xs_)
-                if at_goal.any():
+                if at_goal:
                     won.append((action, rows_, xs_, at_goal))
                 ends = [(rows_, xs_, sources & ~at_goal)]
                 if pulled is not None:
@@ -227,18 +241,20 @@ class Crossing:
                         (end_rows, end_xs, end_sources & ~blocked),
                         (0, 0, end_sources & blocked),
                     ):
+                        if not group:
+                            continue
                         death = shifted(truck, final_rows, final_xs) | (
                             shifted(self.water, final_rows, final_xs) & ~shield
                         )
                         alive = group & ~death
-                        if alive.any():
+                        if alive:
                             survived.append((action, final_rows, final_xs, alive))
         return won, survived
 
-    def next_frontier(self, survived: Moves) -> np.ndarray:
-        reached = np.zeros(self.grid.shape, bool)
+    def next_frontier(self, survived: Moves) -> int:
+        reached = 0
         for _, rows, xs, alive in survived:
-            reached |= shifted(alive, -rows, -xs)
+            reached |= self.board.shifted(alive, -rows, -xs)
         return reached
 
 
@@ -258,9 +274,10 @@ def plan_crossing(start: Game, max_ticks: int) -> CrossingPlan | None:
         won, survived = crossing.tick(tick, frontier)
         if won:
             action, _, _, sources = won[0]
-            return CrossingPlan(_walk_back(layers, action, sources), False, tick + 1)
+            plan = _walk_back(crossing.board, layers, action, sources)
+            return CrossingPlan(plan, False, tick + 1)
         frontier = crossing.next_frontier(survived)
-        if not frontier.any():
+        if not frontier:
             return CrossingPlan(None, True, tick + 1)
         layers.append(survived)
     return CrossingPlan(None, False, horizon)
@@ -275,19 +292,19 @@ def reachable(start: Game, ticks: int) -> list[set[Position]] | None:
     frontier, found = crossing.start, []
     for tick in range(ticks):
         frontier = crossing.next_frontier(crossing.tick(tick, frontier)[1])
-        found.append({crossing.grid.position(r, i) for r, i in np.argwhere(frontier)})
+        found.append(crossing.board.positions(frontier))
     return found
 
 
-def _walk_back(layers: list[Moves], action: str, sources: np.ndarray) -> list[str]:
-    """The actions that lead to the first True position of ``sources``, then ``action``."""
-    row, i = (int(v) for v in np.argwhere(sources)[0])
+def _walk_back(board: _Board, layers: list[Moves], action: str, sources: int) -> list[str]:
+    """The actions that lead to the lowest position of ``sources``, then ``action``."""
+    at = sources & -sources
     plan = [action]
     for survived in reversed(layers):
         for previous, rows, xs, alive in survived:
-            r, j = row - rows, i - xs
-            if 0 <= r < alive.shape[0] and 0 <= j < alive.shape[1] and alive[r, j]:
+            before = board.shifted(at, rows, xs)
+            if before & alive:
                 plan.append(previous)
-                row, i = r, j
+                at = before
                 break
     return plan[::-1]
