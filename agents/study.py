@@ -163,6 +163,8 @@ class StudyConfig:
     extra_test_levels: Path | None = None
     """A folder of further test levels (the game's ones, see
     :func:`agents.level_map.game_level_files`), a test set named after the folder."""
+    extra_test_name: str | None = None
+    """The name of the ``extra_test_levels`` set in reports, instead of the folder's."""
     max_episode_steps: int = 2000
     """Steps before an episode is cut off, in training and evaluation."""
     checkpoint_every: int = 50_000
@@ -279,7 +281,8 @@ def prepare_test_sets(config: StudyConfig) -> list[TestSet]:
         directory = config.extra_test_levels
         files = game_level_files(config.game, directory)
         levels = tuple(Level.from_file(f, config.game) for f in files)
-        test_sets.append(TestSet(LevelSet(str(directory), directory.name, levels),
+        name = config.extra_test_name or directory.name
+        test_sets.append(TestSet(LevelSet(str(directory), name, levels),
                                  tuple(str(f) for f in files)))
     names = [t.name for t in test_sets]
     if len(set(names)) < len(names):

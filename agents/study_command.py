@@ -55,6 +55,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     option("extra_test_levels", "a further test set: the game's .txt levels in DIR (e.g. the "
                                 "original GVGAI levels, zelda_lvl0.txt ...), named after DIR",
            type=Path, metavar="DIR")
+    option("extra_test_name", "the name of the --extra-test-levels set in reports "
+                              "(None: the folder's name)", metavar="NAME")
     option("max_episode_steps", "steps before an episode is cut off", type=int)
     option("checkpoint_every", "steps between checkpoints", type=int)
     parser.add_argument("--out", type=Path, default=None,

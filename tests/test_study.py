@@ -185,6 +185,25 @@ def test_a_study_refuses_runs_trained_with_other_settings(study_copy, counted):
     assert len(counted["train"].args) == 0
 
 
+def test_an_extra_test_set_added_later_is_only_evaluated(study_copy, counted, tmp_path):
+    from agents.levels import parse_level_set
+
+    extra = tmp_path / "more"
+    extra.mkdir()
+    for index in (1, 3):
+        level = parse_level_set(GAME, str(index), training=False).levels[0]
+        (extra / f"{GAME}_lvl{index}.txt").write_text(level.to_string())
+    config = smoke_config(study_copy)
+    config.extra_test_levels, config.extra_test_name = extra, "designed"
+    run_study(config)
+    assert len(counted["train"].args) == len(counted["resume"].args) == 0
+    runs = len(CONDITIONS.split(",")) * SEEDS
+    assert len(counted["evaluate"].args) == runs, "the new test set, for every model"
+    rows = read_rows(study_copy / study.RESULTS_FILE)
+    assert sorted({row["test_set"] for row in rows}) == sorted((*TEST_SETS, "designed"))
+    assert "| designed |" in (study_copy / study.SUMMARY_FILE).read_text()
+
+
 # ------------------------------------------------------------------ conditions
 def test_conditions_carry_their_own_cpc_and_level_lists():
     conditions = StudyConfig(GAME, parse_conditions("0+1+2,ppcg,ppcg+nocpc"), Path("x"),
