@@ -15,8 +15,9 @@ the environment calls it with its own generator at every reset. Keyword argument
   each level at its reset. Checking a level costs from milliseconds (easy Zelda) to seconds
   (hard Boulderdash), and a reset in one vectorized worker stalls every worker's step; the
   thread works while the worker waits for the policy instead (``scripts/bench_generators.py``
-  measures both: at difficulty 0.5 under A2C, resets waited 30 % of the wall time in Frogs and
-  35 % in Solarfox without prefetching, 4.4 % and 0.1 % with it). The price is
+  measures both: at difficulty 0.5 under A2C, resets waited 13 % of the wall time in Frogs and
+  35 % in Solarfox without prefetching, 0.5 % and 0.1 % with it; the thread's work still
+  takes CPU time from training when every core is busy). The price is
   reproducibility: the prefetched levels' seeds come from a stream seeded by the first
   reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
