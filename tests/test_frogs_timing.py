@@ -64,10 +64,13 @@ def test_every_position_a_long_walk_reaches_is_modelled(index):
     ticks = 120
     modelled = reachable(start, ticks)
     assert modelled is not None
+    checked = 0
     for walk in range(3):
         game = start.clone()
         for tick, position in enumerate(surviving_walk(game, np.random.default_rng(walk), ticks)):
             assert position in modelled[tick], f"tick {tick}: engine at {position}"
+            checked += 1
+    assert checked >= 30, "the walks should last long enough to test something"
 
 
 def engine_positions(start, ticks: int) -> list[set[tuple[int, int]]]:
@@ -110,16 +113,19 @@ def test_the_model_reaches_exactly_the_positions_the_engine_does(level):
 
 @pytest.mark.parametrize("difficulty", [0.5, 1.0])
 def test_plans_win_when_replayed_through_the_environment(difficulty):
+    crossed = 0
     for seed in range(12):
         level = generated(difficulty, seed)
         start = start_of(level, seed)
         plan = plan_crossing(start, max_ticks=2000)
         if plan.actions is None:
-            continue
+            continue  # unverified draws are allowed; generated levels mostly cross
         actions = [start.compiled.actions.index(a) for a in plan.actions]
         won, score = replay(level, seed, actions)
         assert won and score == 1.0, f"seed {seed}"
         assert plan.ticks == len(plan.actions)
+        crossed += 1
+    assert crossed >= 10, "most unverified draws are crossable"
 
 
 @pytest.mark.parametrize("seed", range(4))
