@@ -28,8 +28,9 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from generators.frogs_timing import CrossingPlan, plan_crossing
+from generators.frogs_timing import plan_crossing
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 from gvgai_py.envs import GVGAIEnv, builtin_level_path
@@ -572,7 +573,18 @@ def solarfox_domain(start: Game) -> SearchDomain:
     return SearchDomain(options, heuristic, state_key, tick_weight=0.02)
 
 
-Planner = Callable[[Game, int], CrossingPlan | None]
+class Plan(Protocol):
+    """What a planner found (:class:`generators.frogs_timing.CrossingPlan` is one)."""
+
+    actions: list[str] | None
+    """Action names that win from the state planned from; None if none was found."""
+    exhausted: bool
+    """Nothing wins from that state, as far as the planner's model goes."""
+    ticks: int
+    """Ticks it searched."""
+
+
+Planner = Callable[[Game, int], Plan | None]
 """Plans a win from a state within a tick limit, without :func:`search`; None when the level
 is outside what it models."""
 PLANNERS: dict[str, Planner] = {"frogs": plan_crossing}
