@@ -19,6 +19,7 @@ SPRITES = (
     sprite("blade", "Immovable"),
     sprite("orb", "Passive", singleton=True),
     sprite("projectile", "Missile", sprite("bolt", orientation="RIGHT", speed=0.1)),
+    sprite("dart", "Missile", orientation="RIGHT", speed=0.5, forget_offscreen=True),
     sprite("avatar", "MovingAvatar"),
     sprite("hero", "MovingAvatar"),
     sprite("ship", "OngoingAvatar", speed=0.1),
@@ -26,7 +27,7 @@ SPRITES = (
 LEGEND = {
     "P": "pad", "g": "goal", "$": "gem", "G": "gem gem", "x": "spike", "t": "thorn",
     "X": "spike thorn", "M": "monster blade", "O": "orb pad", "m": "bolt", "A": "avatar",
-    "S": "ship", "D": "goal spike", "W": "spike gem",
+    "S": "ship", "D": "goal spike", "W": "spike gem", "d": "dart",
 }
 
 
@@ -200,6 +201,30 @@ def test_symbolic_view_marks_every_cell_a_sprite_overlaps_and_nothing_off_screen
     assert game.symbolic()[bolt_channel].tolist() == [[1, 1], [0, 0]]
     only(game, "bolt").x = -5  # half off the left edge
     assert game.symbolic()[bolt_channel].tolist() == [[1, 0], [0, 0]]
+
+
+def test_a_type_that_forgets_offscreen_sprites_drops_them_once_wholly_outside():
+    game = sandbox("md\n..")
+    play(game, ["NIL", "NIL"])  # the dart waits a tick, then moves 5 px: half off-screen
+    assert only(game, "dart").x == 15
+    game.step("NIL")  # wholly outside now
+    assert sprites_of(game, "dart") == [] and game.present[game.compiled.leaf_id("dart")] == 0
+    play(game, ["NIL"] * 30)  # a bolt without the flag flies on for ever
+    assert only(game, "bolt").x > 20
+
+
+def test_rules_between_static_types_see_static_sprites_created_later():
+    """The engine skips a rule between static types while no static sprite is created; a
+    spawned pad must still be found on the gem's cell the tick after."""
+    game = sandbox(
+        "S$P",  # the pad already there makes the rule run, and find the two types apart
+        rule("gem", "pad", effect="killSprite"),
+        rule("gem", "ship", effect="spawn", stype="pad"),
+    )
+    play(game, ["NIL", "NIL"])  # the ship touches the gem: a pad appears on it
+    assert len(sprites_of(game, "pad")) == 2 and len(sprites_of(game, "gem")) == 1
+    game.step("NIL")
+    assert sprites_of(game, "gem") == []
 
 
 def test_a_clone_replays_identically_and_independently():

@@ -48,6 +48,10 @@ class SpriteType:
     has_default_orientation: bool
     singleton: bool
     symbol: str | None
+    forget_offscreen: bool
+    """Sprites wholly outside the level are dropped after they move. Not a VGDL parameter: a
+    game sets it for a type that, once out, can never touch anything again (so dropping it
+    changes nothing but the time every tick takes)."""
 
     @property
     def oriented(self) -> bool:
@@ -74,6 +78,9 @@ class CompiledEffect:
     """Moving second types whose sprites may be looked up through a cell index built when the
     effect starts: the effect neither creates them nor moves them anywhere but back to their
     start-of-tick place (which the index also covers)."""
+    between_statics: bool
+    """Both sides are static types: their overlaps change only when a static sprite is
+    created."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,7 @@ class CompiledGame:
             has_default_orientation="orientation" in params,
             singleton=bool(params.get("singleton", False)),
             symbol=symbol,
+            forget_offscreen=bool(params.get("forget_offscreen", False)),
         )
 
     # ------------------------------------------------------------------ rules
@@ -230,6 +238,7 @@ class CompiledGame:
         return CompiledEffect(
             inter.effect, kind.build(inter.params, self), first, second, float(inter.score),
             skips_unmoved=kind.restores and not inter.score, indexable=indexable,
+            between_statics=all(self.types[t].static for t in first + second) and bool(second),
         )
 
     def _compile_termination(self, termination) -> CompiledTermination:

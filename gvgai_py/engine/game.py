@@ -17,6 +17,8 @@ from gvgai_py.engine.sprites import Sprite
 INDEX_WORTH_IT = 64
 """Build a cell index for a moving second type when (first sprites x second sprites) exceeds
 this; below it, comparing every pair is cheaper."""
+_NO_INDEXES: dict[int, dict[int, list[Sprite]]] = {}
+"""Shared by every effect that builds no index (never written to)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +116,11 @@ class Game:
                 self.avatar = sprite
         self.killed: list[Sprite] = []
         self.shields: set[tuple[int, int, str]] = set()
+        self._statics_created = 0
+        """Static sprites created so far (overlaps between static sprites change only then)."""
+        self._statics_apart: dict[CompiledEffect, int] = {}
+        """Effects between static types that found no overlap, with ``_statics_created`` then:
+        until it changes they cannot find one."""
         self._cell_keys_cache = layout.cell_keys_cache
         self._next_uid = layout.next_uid
         self.tick = 0
@@ -143,6 +150,7 @@ class Game:
             cells = self._writable_cells(tid)
             cells[key] = cells.get(key, ()) + (sprite,)
             self._private_statics[tid] += 1
+            self._statics_created += 1
             self.static_obs[tid, row, col] = 1
         else:
             self.dynamic[tid].append(sprite)
@@ -260,6 +268,17 @@ class Game:
                 sprite.ticks_since_move += 1
                 if update is not None:
                     update(self, sprite)
+            if types[tid].forget_offscreen:
+                self._forget_offscreen(tid)
+
+    def _forget_offscreen(self, tid: int) -> None:
+        """Drop the sprites of ``tid`` that lie wholly outside the level."""
+        group, block = self.dynamic[tid], self.block
+        width, height = self.width_px, self.height_px
+        inside = [s for s in group if -block < s.x < width and -block < s.y < height]
+        if len(inside) < len(group):
+            self.present[tid] -= len(group) - len(inside)
+            self.dynamic[tid] = inside
 
     def _run_eos_effect(self, effect: CompiledEffect) -> None:
         width, height, block = self.width_px, self.height_px, self.block
@@ -275,12 +294,22 @@ class Game:
 
     def _run_pair_effect(self, effect: CompiledEffect) -> None:
         present = self.present
+        # Most pairs have no sprite on one side on most ticks: leave before any allocation.
         for tid in effect.second:
             if present[tid]:
                 break
         else:
             return
+        for tid in effect.first:
+            if present[tid]:
+                break
+        else:
+            return
+        if effect.between_statics and self._statics_apart.get(effect) == self._statics_created:
+            return
         firsts = self._first_sprites(effect)
+        if effect.between_statics and not firsts:
+            self._statics_apart[effect] = self._statics_created
         if effect.skips_unmoved:
             firsts = [a for a in firsts if a.x != a.last_x or a.y != a.last_y]
         if not firsts:
@@ -291,7 +320,7 @@ class Game:
             tid: self._moving_index(tid)
             for tid in effect.indexable
             if present[tid] * len(firsts) > INDEX_WORTH_IT
-        }
+        } if effect.indexable else _NO_INDEXES
         for a in firsts:
             if a.killed:
                 continue
@@ -465,6 +494,7 @@ class Game:
         copy.static_obs = self.static_obs.copy()
         copy.killed = [twins[s.uid] for s in self.killed]
         copy.shields = set(self.shields)
+        copy._statics_apart = dict(self._statics_apart)
         copy.avatar = twins.get(self.avatar.uid) if self.avatar is not None else None
         bit_generator = type(self.rng.bit_generator)()
         bit_generator.state = self.rng.bit_generator.state

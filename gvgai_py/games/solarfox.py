@@ -19,10 +19,11 @@ SOLARFOX = GameDescription(
                sprite("top", orientation="RIGHT"),
                sprite("btm", orientation="LEFT"),
                cooldown=3),
+        # Shots fly off-screen and never touch anything again (E6); Java keeps them for ever.
         sprite("shot", "Missile",
                sprite("upshot", orientation="UP", symbol="^"),
                sprite("downshot", orientation="DOWN", symbol="v"),
-               speed=0.15),
+               speed=0.15, forget_offscreen=True),
         sprite("res", "Resource", value=0, limit=4, symbol="r"),
         sprite("wall", "Immovable"),
     ),
