@@ -34,8 +34,9 @@ MAX_TRIES = 25
 SEARCH_BUDGETS = {"zelda": 2_000, "frogs": 2_000, "boulderdash": 1_000, "solarfox": 2_000}
 """States the verifying search may expand per draw. A draw the search cannot win within the
 budget is redrawn: a level that is winnable but hard to prove so is not worth its check time.
-Frogs levels are decided by a planner instead (``solvability.PLANNERS``), which has no budget
-but the episode's length; its entry applies only to a level outside the planner's model."""
+Frogs and Solarfox levels are decided by planners instead (``solvability.PLANNERS``), whose
+only budget is the episode's length; their entries apply only to a level outside the
+planner's model."""
 
 
 class UnsolvableLevelError(RuntimeError):

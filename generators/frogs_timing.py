@@ -26,27 +26,14 @@ move pays for every log and truck again with each clone. The model is checked, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from generators.planning import Plan, static_cells, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
 Position = tuple[int, int]
 """The frog's (x, y) in pixels."""
-
-
-@dataclass(frozen=True)
-class CrossingPlan:
-    """What :func:`plan_crossing` found."""
-
-    actions: list[str] | None
-    """Action names that win from the start state, fewest ticks first; None if none found."""
-    exhausted: bool
-    """No frog position survived: no action sequence wins."""
-    ticks: int
-    """Ticks searched (and world ticks played)."""
 
 
 class World:
@@ -59,11 +46,7 @@ class World:
 
     def __init__(self, start: Game) -> None:
         compiled = start.compiled
-        self._game = start.clone()
-        frog = self._game.avatar
-        self._game.dynamic[frog.tid] = [s for s in self._game.dynamic[frog.tid] if s is not frog]
-        self._game.present[frog.tid] -= 1
-        self._game.avatar = None  # the world plays on after the frog is gone: no one acts
+        self._game = without_avatar(start)
         self._log_types = compiled.leaf_ids("log")
         self._truck_types = compiled.leaf_ids("truck")
         self._logs: list[list[tuple[int, int, bool]]] = []
@@ -183,8 +166,7 @@ class Crossing:
         self.start = board.bit((start.avatar.x, start.avatar.y))
 
         def touching(name: str) -> int:
-            found = {c for tid in start.compiled.leaf_ids(name) for c in start.cells[tid]}
-            return board.touching_cells(found, start.cols)
+            return board.touching_cells(static_cells(start, name), start.cols)
 
         self.goal, self.wall, self.water = touching("goal"), touching("wall"), touching("water")
         self.moves = []
@@ -258,12 +240,12 @@ class Crossing:
         return reached
 
 
-def plan_crossing(start: Game, max_ticks: int) -> CrossingPlan | None:
+def plan_crossing(start: Game, max_ticks: int) -> Plan | None:
     """The winning action sequence from ``start`` with the fewest ticks, ending by tick
     ``max_ticks``; None when the level is outside the model (see :meth:`Crossing.of`)."""
     frog = start.avatar
     if frog is None or frog.disabled or start.ended:
-        return CrossingPlan(None, True, 0)
+        return Plan(None, True, 0)
     crossing = Crossing.of(start)
     if crossing is None:
         return None
@@ -275,12 +257,12 @@ def plan_crossing(start: Game, max_ticks: int) -> CrossingPlan | None:
         if won:
             action, _, _, sources = won[0]
             plan = _walk_back(crossing.board, layers, action, sources)
-            return CrossingPlan(plan, False, tick + 1)
+            return Plan(plan, False, tick + 1)
         frontier = crossing.next_frontier(survived)
         if not frontier:
-            return CrossingPlan(None, True, tick + 1)
+            return Plan(None, True, tick + 1)
         layers.append(survived)
-    return CrossingPlan(None, False, horizon)
+    return Plan(None, False, horizon)
 
 
 def reachable(start: Game, ticks: int) -> list[set[Position]] | None:

@@ -13,6 +13,10 @@ The search itself is generic (:func:`search`); what it knows about a game comes 
 * a *heuristic*, estimated ticks to a win (``inf`` prunes a state that can never win);
 * a *state key*, so that states reached twice are expanded once.
 
+Frogs and Solarfox levels are first given to a specialised planner (:data:`PLANNERS`), which
+plays the avatar's part of each tick against the rest of the world played once beforehand;
+its plan counts only once the engine has replayed it to a win.
+
 Run ``python -m generators.solvability <game> <index>`` to search one of our levels and store
 its witness for seed 0 as ``levels/<game>/lvl<index>.solution.json``.
 """
@@ -28,9 +32,10 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from generators.frogs_timing import plan_crossing
+from generators.planning import Plan
+from generators.solarfox_route import plan_route
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 from gvgai_py.envs import GVGAIEnv, builtin_level_path
@@ -532,6 +537,10 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
 def solarfox_domain(start: Game) -> SearchDomain:
     """Visit every blib. The ship never stops and crosses a cell in ``block`` ticks.
 
+    :func:`verify` plans Solarfox levels with :func:`generators.solarfox_route.plan_route`
+    first, which flies the same flights against precomputed shots; this search only sees
+    states outside that planner's model, or a plan the engine did not confirm.
+
     Options: steer one way and fly on until the ship is on a cell again, so the search moves
     over cells; passing through a powerblib keeps contact long enough to convert and eat it.
     The heuristic counts what is left plus the grid distance to the nearest of it.
@@ -573,21 +582,10 @@ def solarfox_domain(start: Game) -> SearchDomain:
     return SearchDomain(options, heuristic, state_key, tick_weight=0.02)
 
 
-class Plan(Protocol):
-    """What a planner found (:class:`generators.frogs_timing.CrossingPlan` is one)."""
-
-    actions: list[str] | None
-    """Action names that win from the state planned from; None if none was found."""
-    exhausted: bool
-    """Nothing wins from that state, as far as the planner's model goes."""
-    ticks: int
-    """Ticks it searched."""
-
-
 Planner = Callable[[Game, int], Plan | None]
 """Plans a win from a state within a tick limit, without :func:`search`; None when the level
 is outside what it models."""
-PLANNERS: dict[str, Planner] = {"frogs": plan_crossing}
+PLANNERS: dict[str, Planner] = {"frogs": plan_crossing, "solarfox": plan_route}
 """Games whose levels a specialised planner decides before any search."""
 
 DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {

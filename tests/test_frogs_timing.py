@@ -9,7 +9,8 @@ from helpers import ORIGINALS_MISSING, original_level
 
 import generators.solvability as solvability
 from generators import frogs
-from generators.frogs_timing import CrossingPlan, plan_crossing, reachable
+from generators.frogs_timing import plan_crossing, reachable
+from generators.planning import Plan
 from generators.solvability import SearchDomain, play_actions, replay, search, verify
 from gvgai_py import Level
 from gvgai_py.envs import GVGAIEnv, builtin_level_path
@@ -175,7 +176,7 @@ def test_a_frog_that_must_drown_exhausts_the_search():
 
 def test_verify_falls_back_to_the_search_when_a_plan_does_not_win(monkeypatch):
     monkeypatch.setitem(
-        solvability.PLANNERS, "frogs", lambda start, max_ticks: CrossingPlan(["NIL"], False, 1)
+        solvability.PLANNERS, "frogs", lambda start, max_ticks: Plan(["NIL"], False, 1)
     )
     level = Level.from_file(builtin_level_path("frogs", 1), "frogs")
     verdict = verify(level, seed=0)
