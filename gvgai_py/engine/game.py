@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS, CompiledEffect, CompiledGame
-from gvgai_py.engine.sprites import Sprite
+from gvgai_py.engine.sprites import Sprite, move_passively
 
 INDEX_WORTH_IT = 64
 """Build a cell index for a moving second type when (first sprites x second sprites) exceeds
@@ -260,14 +260,22 @@ class Game:
             group = dynamic[tid]
             if not group:
                 continue
-            update = types[tid].sprite_class.update
-            for i in range(len(group)):
-                sprite = group[i]
-                sprite.last_x = sprite.x
-                sprite.last_y = sprite.y
-                sprite.ticks_since_move += 1
-                if update is not None:
-                    update(self, sprite)
+            sprite_class = types[tid].sprite_class
+            if sprite_class.passive:  # creates nothing, so the group stays as it is
+                for sprite in group:
+                    sprite.last_x = sprite.x
+                    sprite.last_y = sprite.y
+                    sprite.ticks_since_move += 1
+                move_passively(group)
+            else:
+                update = sprite_class.update
+                for i in range(len(group)):  # ``update`` may add sprites to the group
+                    sprite = group[i]
+                    sprite.last_x = sprite.x
+                    sprite.last_y = sprite.y
+                    sprite.ticks_since_move += 1
+                    if update is not None:
+                        update(self, sprite)
             if types[tid].forget_offscreen:
                 self._forget_offscreen(tid)
 

@@ -7,7 +7,7 @@ create sprites; they never look at other sprites.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,12 +78,15 @@ def try_move(sprite: Sprite, dx: int, dy: int, pixels: int) -> bool:
     return True
 
 
-def passive_move(sprite: Sprite) -> None:
-    """Missile-style movement along the sprite's orientation, skipped on its first update."""
-    if sprite.first_update:
-        sprite.first_update = False
-        return
-    try_move(sprite, sprite.dx, sprite.dy, sprite.type.step)
+def move_passively(sprites: Iterable[Sprite]) -> None:
+    """Missile-style movement of each sprite along its orientation, skipped on its first
+    update. Missiles are the commonest movers (Frogs' logs and trucks), so the engine moves a
+    whole type with one call."""
+    for sprite in sprites:
+        if sprite.first_update:
+            sprite.first_update = False
+        else:
+            try_move(sprite, sprite.dx, sprite.dy, sprite.type.step)
 
 
 def update_random_npc(game: Game, sprite: Sprite) -> None:
@@ -121,10 +124,6 @@ def update_flicker(game: Game, sprite: Sprite) -> None:
     sprite.age += 1
 
 
-def update_missile(game: Game, sprite: Sprite) -> None:
-    passive_move(sprite)
-
-
 def act_moving_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
     """Move one step in the requested direction; blocking is left to the rules."""
     try_move(sprite, direction[0], direction[1], sprite.type.step)
@@ -153,7 +152,7 @@ def act_ongoing_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], u
     """Steer immediately (reversal included), NIL keeps the facing; then always move on."""
     if direction != NONE:
         sprite.dx, sprite.dy = direction
-    passive_move(sprite)
+    move_passively((sprite,))
 
 
 @dataclass(frozen=True)
@@ -161,6 +160,7 @@ class SpriteClass:
     """What a VGDL sprite class does.
 
     ``static`` classes never update themselves, so the engine keeps them out of the tick loop.
+    A ``passive`` class updates by :func:`move_passively` alone, a whole type at a time.
     Avatars act on the agent's action instead of updating; ``uses`` says whether USE is an action.
     """
 
@@ -171,6 +171,7 @@ class SpriteClass:
     act: Callable[[Game, Sprite, tuple[int, int], bool], None] | None = None
     oriented: bool = False
     uses: bool = False
+    passive: bool = False
 
 
 _FLICKER = {"limit": 1}
@@ -184,7 +185,7 @@ SPRITE_CLASSES: dict[str, SpriteClass] = {
         SpriteClass("Door", {}, static=True),
         SpriteClass("Passive", {}, static=True),
         SpriteClass("Resource", {"value": 1, "limit": 2}, static=True),
-        SpriteClass("Missile", {"speed": 1.0, "cooldown": 1}, update=update_missile),
+        SpriteClass("Missile", {"speed": 1.0, "cooldown": 1}, passive=True),
         SpriteClass(
             "RandomNPC", {"speed": 1.0, "cooldown": 1, "cons": 0}, update=update_random_npc
         ),
