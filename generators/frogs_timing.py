@@ -101,6 +101,8 @@ class _Board:
         self.valid = sum(row << (r * self.stride) for r in range(self.rows))
         left_of_screen = sum(off_screen << (r * self.stride) for r in range(self.rows))
         self.on_screen = self.valid & ~left_of_screen
+        self._touching: dict[Position, int] = {}
+        """Memo of :meth:`_touching_square`: logs and trucks pass the same places again."""
         x = np.arange(-self.block, start.width_px - self.block + 1)
         self._left = x // self.block
         self._right = np.where(x % self.block == 0, self._left, self._left + 1)
@@ -139,11 +141,19 @@ class _Board:
     def touching_sprites(self, sprites: list[tuple[int, int]]) -> int:
         """Where the frog overlaps one of the row-aligned squares at ``sprites``' (x, y)."""
         found = 0
-        for x, y in sprites:
-            lo, hi = max(x + 1, 0), min(x + 2 * self.block, self.width)  # |frog x - x| < block
-            if lo < hi:
-                found |= ((1 << (hi - lo)) - 1) << (y // self.block * self.stride + lo)
+        touching = self._touching
+        for position in sprites:
+            board = touching.get(position)
+            if board is None:
+                board = touching[position] = self._touching_square(*position)
+            found |= board
         return found
+
+    def _touching_square(self, x: int, y: int) -> int:
+        lo, hi = max(x + 1, 0), min(x + 2 * self.block, self.width)  # |frog x - x| < block
+        if lo >= hi:
+            return 0
+        return ((1 << (hi - lo)) - 1) << (y // self.block * self.stride + lo)
 
 
 Moves = list[tuple[str, int, int, int]]

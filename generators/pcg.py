@@ -183,16 +183,21 @@ class PCGLevelSource:
         while len(self._ahead) < self.prefetch:
             self._ahead.append(self._draw(self._stream))
 
+    def level(self, seed: int, difficulty: float) -> Level:
+        """The verified level named by (``seed``, ``difficulty``); every level served comes
+        from here (on the prefetching thread when prefetching)."""
+        return cached_level(self.game, seed, difficulty)
+
     def _submit(self, seed: int, difficulty: float) -> Future[Level] | None:
         if not self.prefetch:
             return None
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="pcg-prefetch")
-        return self._executor.submit(cached_level, self.game, seed, difficulty)
+        return self._executor.submit(self.level, seed, difficulty)
 
     def _wait(self, pending: _Pending) -> Level:
         if pending.future is None:
-            return cached_level(self.game, pending.seed, pending.difficulty)
+            return self.level(pending.seed, pending.difficulty)
         return pending.future.result()
 
 

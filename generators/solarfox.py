@@ -75,7 +75,7 @@ def build(k: Knobs, rng: np.random.Generator) -> Level:
     grid = np.array([list(line) for line in FRAME], dtype="<U1")
     grid[AVATAR] = "A"
     orbits = _orbits(SYMMETRIES[rng.integers(len(SYMMETRIES))])
-    placed = np.zeros(grid.shape, dtype=bool)
+    placed: set[Cell] = set()
     count = 0
     while orbits and count < k.blibs:
         weights = np.array([_weight(orbit, placed, k.edge_weight) for orbit in orbits])
@@ -83,7 +83,7 @@ def build(k: Knobs, rng: np.random.Generator) -> Level:
         blib = "p" if rng.random() < k.power_share else "b"
         for cell in orbit:
             grid[cell] = blib
-            placed[cell] = True
+        placed.update(orbit)
         count += len(orbit)
     return to_level(grid, "solarfox")
 
@@ -108,10 +108,13 @@ def _orbits(symmetry: str) -> list[tuple[Cell, ...]]:
     return orbits
 
 
-def _weight(orbit: tuple[Cell, ...], placed: np.ndarray, edge_weight: float) -> float:
+def _weight(orbit: tuple[Cell, ...], placed: set[Cell], edge_weight: float) -> float:
     """The relative chance of picking ``orbit`` next, given the cells ``placed`` so far."""
     weight = 1.0
-    if any(placed[r - 1 : r + 2, c].any() or placed[r, c - 1 : c + 2].any() for r, c in orbit):
+    if any(
+        not placed.isdisjoint(((r, c), (r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)))
+        for r, c in orbit
+    ):
         weight *= NEIGHBOUR_WEIGHT
     on_edge = (FIELD_ROWS[0], FIELD_ROWS[-1]), (FIELD_COLS[0], FIELD_COLS[-1])
     if any(r in on_edge[0] or c in on_edge[1] for r, c in orbit):

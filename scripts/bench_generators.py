@@ -4,13 +4,14 @@ Part 1, for each game and difficulty: :func:`generators.generate_verified` on le
 0..N-1 in this process; prints verified levels per second, draws per verified level (how often
 the search rejects a draw) and the mean and slowest seconds per level.
 
-Part 2 (``--train-steps S``): a short A2C run (``gvgai train``'s defaults: 8 subprocess envs,
-16-step rollouts, symbolic observations) on fresh ``pcg`` levels, timing how long the resets
-waited for levels against the run's wall time, without and with prefetching (``--prefetch``).
-The first level of each worker is left out (it pays for imports and warm-up). Prefetching
-hides the wait but not the work, so each line also estimates the CPU time spent generating
-(levels served x part 1's mean) as a share of all cores' time. The machine's load is printed
-too, since other processes slow everything.
+Part 2 (``--train-steps S``): how much level supply slows training. A short A2C run
+(``gvgai train``'s defaults: 8 subprocess envs, 16-step rollouts, symbolic observations)
+trains on fresh ``pcg`` levels, storing each one; a second run with the same seeds plays the
+same episodes on the same levels, read back from the store instead of generated. The
+difference in steps per second is what generating costs, for each prefetch setting
+(``--prefetch``). Each line also gives the share of wall time that resets waited for levels,
+which prefetching hides; the CPU time that generating takes from training, it cannot hide.
+The machine's load is printed too, since other processes slow everything.
 
     python scripts/bench_generators.py --levels 20
     python scripts/bench_generators.py --games zelda --difficulties 0.5 --train-steps 20000
@@ -21,7 +22,10 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
@@ -37,11 +41,11 @@ from gvgai_py import Level, env_id
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)
 TRAIN_ENVS = 8
 TRAIN_ROLLOUT = 16
+WARM_UP = 2_000
 
 
-def supply_rate(game: str, difficulty: float, levels: int) -> tuple[str, float]:
-    """One line of part 1 for ``game`` at ``difficulty`` over level seeds 0..levels-1, and
-    the mean seconds per verified level."""
+def supply_rate(game: str, difficulty: float, levels: int) -> str:
+    """One line of part 1 for ``game`` at ``difficulty`` over level seeds 0..levels-1."""
     seconds, tries, failed = [], [], 0
     for seed in range(levels):
         began = time.perf_counter()
@@ -52,29 +56,43 @@ def supply_rate(game: str, difficulty: float, levels: int) -> tuple[str, float]:
         tries.append(attempt)
         failed += not verdict.solvable
     total = sum(seconds)
-    line = (
+    return (
         f"{game:12s} d={difficulty:4.2f}  {(levels - failed) / total:7.2f} levels/s  "
         f"{np.mean(tries):4.2f} draws/level  mean {np.mean(seconds) * 1000:7.1f} ms  "
         f"max {max(seconds) * 1000:8.1f} ms  unsolvable {failed}/{levels}"
     )
-    return line, total / levels
 
 
 class TimedSource(PCGLevelSource):
-    """The ``pcg`` source, adding up the wall time its resets after the first spend getting
-    levels."""
+    """The ``pcg`` source, adding up the wall time its resets spend getting levels.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    With a ``store`` folder it writes every level it generates there; with ``replaying`` it
+    reads them back instead of generating, so that a second run on the same seeds serves the
+    same levels at the cost of reading a small file.
+    """
+
+    def __init__(
+        self, *args: Any, store: Path, replaying: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.store = store
+        self.replaying = replaying
         self.seconds = 0.0
         self.calls = 0
 
     def __call__(self, rng: np.random.Generator) -> Level:
         began = time.perf_counter()
         level = super().__call__(rng)
-        if self.calls:
-            self.seconds += time.perf_counter() - began
+        self.seconds += time.perf_counter() - began
         self.calls += 1
+        return level
+
+    def level(self, seed: int, difficulty: float) -> Level:
+        path = self.store / f"{seed}_{difficulty}.txt"
+        if self.replaying:
+            return Level.from_file(path, self.game)
+        level = super().level(seed, difficulty)
+        path.write_text(level.to_string())
         return level
 
 
@@ -94,42 +112,71 @@ class SupplyTimer(gym.Wrapper):
         return self.source.calls
 
 
-def timed_env(game: str, difficulty: float, prefetch: int) -> gym.Env:
-    source = TimedSource(game, difficulty=difficulty, prefetch=prefetch)
+def timed_env(
+    game: str, difficulty: float, prefetch: int, store: Path, replaying: bool
+) -> gym.Env:
+    source = TimedSource(
+        game, difficulty=difficulty, prefetch=prefetch, store=store, replaying=replaying
+    )
     return SupplyTimer(gym.make(env_id(game), level=source, size=source.max_size), source)
 
 
-def training_share(
-    game: str, difficulty: float, steps: int, prefetch: int, seconds_per_level: float
-) -> str:
-    """One line of part 2 for ``game`` at ``difficulty``: A2C on fresh levels, with the time
-    the envs' resets waited for levels. A reset in one worker blocks the whole vectorized
-    step, so that time is set against wall time.
+@dataclass(frozen=True)
+class TrainingRun:
+    steps_per_second: float
+    waited: float
+    """Share of the timed wall time that resets spent getting levels."""
+    served: int
+    """Levels served during the timed steps."""
+    episode_length: float
 
-    Waiting is not the whole cost: prefetching threads take CPU time that training would
-    otherwise use when every core is busy. The line also estimates that time as levels served
-    times ``seconds_per_level`` (part 1's mean), against wall time times the cores."""
+
+def train(
+    game: str, difficulty: float, steps: int, prefetch: int, store: Path, replaying: bool
+) -> TrainingRun:
+    """A2C on ``pcg`` levels of ``game``: ``WARM_UP`` steps (imports, first levels), then
+    ``steps`` timed ones. A reset in one worker blocks the whole vectorized step, so waiting
+    is set against wall time."""
     env = make_vec_env(
-        functools.partial(timed_env, game, difficulty, prefetch), n_envs=TRAIN_ENVS,
-        vec_env_cls=SubprocVecEnv, seed=0,
+        functools.partial(timed_env, game, difficulty, prefetch, store, replaying),
+        n_envs=TRAIN_ENVS, vec_env_cls=SubprocVecEnv, seed=0,
     )
     try:
         model = A2C("MlpPolicy", env, n_steps=TRAIN_ROLLOUT, seed=0, device="cpu")
+        model.learn(WARM_UP)
+        waited_before = sum(env.get_attr("supply_seconds"))
+        served_before = sum(env.get_attr("levels_served"))
         began = time.perf_counter()
-        model.learn(steps)
+        model.learn(steps, reset_num_timesteps=False)
         wall = time.perf_counter() - began
-        supply = sum(env.get_attr("supply_seconds"))
-        served = sum(env.get_attr("levels_served"))
+        waited = sum(env.get_attr("supply_seconds")) - waited_before
+        served = sum(env.get_attr("levels_served")) - served_before
     finally:
         env.close()
-    lengths = [episode["l"] for episode in model.ep_info_buffer]
-    generation = served * seconds_per_level
+    length = float(np.mean([episode["l"] for episode in model.ep_info_buffer]))
+    return TrainingRun(steps / wall, waited / wall, served, length)
+
+
+def training_slowdown(game: str, difficulty: float, steps: int, prefetch: int) -> str:
+    """One line of part 2 for ``game`` at ``difficulty``: how much slower A2C trains on fresh
+    levels than on the very same levels read back from files.
+
+    The second run has the same seeds, so it plays the same episodes on the same levels
+    (the line says so when the level counts agree); only generating them is missing. The
+    difference is all that level supply costs training: the time resets wait, and the CPU
+    time that generating takes from training. Prefetching hides the first, not the second;
+    on a machine whose cores training keeps busy, the second is what remains."""
+    with tempfile.TemporaryDirectory() as store:
+        fresh = train(game, difficulty, steps, prefetch, Path(store), replaying=False)
+        stored = train(game, difficulty, steps, prefetch, Path(store), replaying=True)
+    slowdown = 1 - fresh.steps_per_second / stored.steps_per_second
+    same = "same levels" if fresh.served == stored.served else f"{stored.served} read back"
     return (
-        f"{game:12s} d={difficulty:4.2f} prefetch {prefetch}  {steps / wall:5.0f} steps/s  "
-        f"{len(model.ep_info_buffer)}+ episodes of {np.mean(lengths):4.0f} steps  "
-        f"resets waited {supply:6.1f} s of {wall:6.1f} s wall = {supply / wall:5.1%}  "
-        f"generation ~{served} levels x {seconds_per_level * 1000:.1f} ms = {generation:5.1f} s "
-        f"= {generation / (wall * os.cpu_count()):5.1%} of the CPUs"
+        f"{game:12s} d={difficulty:4.2f} prefetch {prefetch}  "
+        f"levels read back {stored.steps_per_second:5.0f} steps/s, "
+        f"generated {fresh.steps_per_second:5.0f} steps/s = {slowdown:6.1%} slower  "
+        f"({fresh.served} levels, {same}, episodes of {fresh.episode_length:4.0f} steps; "
+        f"resets waited {fresh.waited:5.1%} of the wall time)"
     )
 
 
@@ -144,17 +191,15 @@ def main() -> None:
                         help="the level source's prefetch settings to train with")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    seconds_per_level = {}
     for game in args.games:
         for difficulty in args.difficulties:
-            line, seconds_per_level[game, difficulty] = supply_rate(game, difficulty, args.levels)
-            print(line, flush=True)
+            print(supply_rate(game, difficulty, args.levels), flush=True)
     if args.train_steps:
         for game in args.games:
             for difficulty in args.difficulties:
                 for prefetch in args.prefetch:
-                    print(training_share(game, difficulty, args.train_steps, prefetch,
-                                         seconds_per_level[game, difficulty]), flush=True)
+                    print(training_slowdown(game, difficulty, args.train_steps, prefetch),
+                          flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 
