@@ -38,7 +38,7 @@ from generators.planning import Plan
 from generators.solarfox_route import plan_route
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
-from gvgai_py.envs import GVGAIEnv, builtin_level_path
+from gvgai_py.envs import MAX_STEPS, GVGAIEnv, builtin_level_path, start_game
 from gvgai_py.level import Level
 
 Option = Callable[[Game], list[str]]
@@ -193,22 +193,20 @@ def verify(
     """Search for actions that win ``level`` from ``GVGAIEnv(...).reset(seed=seed)``.
 
     ``solvable=False`` when the budget runs out (``exhausted=False``) or when every option was
-    tried (``exhausted=True``). A witness wins within the environment's ``max_steps``.
+    tried (``exhausted=True``). A witness wins within an episode's ``MAX_STEPS`` steps.
 
-    A game with an entry in :data:`PLANNERS` is planned first, within ``max_steps`` (the
+    A game with an entry in :data:`PLANNERS` is planned first, within ``MAX_STEPS`` (the
     budget does not apply); :func:`search` runs only for a level outside the planner's model,
     or if its plan does not win when the engine replays it.
     """
-    env = GVGAIEnv(level.game, level=level)
-    env.reset(seed=seed)
-    game = env.unwrapped.game
+    game = start_game(level, seed)
     planner = PLANNERS.get(level.game)
     if planner is not None:
-        verdict = _verify_plan(game, planner, env.max_steps)
+        verdict = _verify_plan(game, planner, MAX_STEPS)
         if verdict is not None:
             return verdict
     domain = DOMAINS[level.game](game)
-    return search(game, domain, max_expansions, env.max_steps, max_seconds)
+    return search(game, domain, max_expansions, MAX_STEPS, max_seconds)
 
 
 def _verify_plan(start: Game, planner: Planner, max_ticks: int) -> Verdict | None:

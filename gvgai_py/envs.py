@@ -21,6 +21,7 @@ Render modes: ``"rgb_array"`` (the pixel frame, enlarged ``render_scale`` times,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from importlib import resources
 from importlib.metadata import entry_points
@@ -30,14 +31,18 @@ from typing import Any, Protocol
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
+from gymnasium.utils import seeding
 
-from gvgai_py.engine import Game, LevelLayout
+from gvgai_py.engine import CompiledGame, Game, LevelLayout
 from gvgai_py.engine.registry import compiled
 from gvgai_py.level import Level, resolve_game
 from gvgai_py.rendering import Renderer, Window, status_line, upscale
 
 LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
 OUR_LEVELS = 5
+MAX_STEPS = 2000
+"""Steps before an episode is truncated (GVGAI-Gym's limit)."""
+LAYOUTS_KEPT = 64
 LEVEL_SOURCE_GROUP = "gvgai_py.level_sources"
 """Entry-point group of named level sources (``level="pcg"``). The generators package plugs in
 here, so that this package never imports it."""
@@ -65,6 +70,27 @@ def named_level_source(name: str, game: str, **kwargs: Any) -> LevelSource:
     if not found:
         raise ValueError(f"level file {name!r} not found and no level source has that name")
     return next(iter(found)).load()(game, **kwargs)
+
+
+@functools.lru_cache(maxsize=LAYOUTS_KEPT)
+def level_layout(game: CompiledGame, rows: tuple[str, ...]) -> LevelLayout:
+    """The layout of a level, built once per process: layouts never change, so every episode
+    (and every thread) shares it, and a generated level checked in the background is not laid
+    out again when an environment resets to it."""
+    return LevelLayout.from_rows(game, list(rows))
+
+
+def episode_rng(np_random: np.random.Generator) -> np.random.Generator:
+    """An episode's generator, drawn from the environment's before any level, so that an
+    episode depends only on the seed and the level played."""
+    return np.random.default_rng(int(np_random.integers(2**63)))
+
+
+def start_game(level: Level, seed: int) -> Game:
+    """The game that ``GVGAIEnv(level.game, level=level).reset(seed=seed)`` starts, without
+    building an environment (for searches that need many starts)."""
+    game = compiled(resolve_game(level.game))
+    return Game(level_layout(game, level.rows), episode_rng(seeding.np_random(seed)[0]))
 
 
 def builtin_level_path(game: str, index: int) -> Path:
@@ -97,7 +123,7 @@ class GVGAIEnv(gym.Env):
         game: str,
         level: LevelSpec = 0,
         obs_type: str = "symbolic",
-        max_steps: int = 2000,
+        max_steps: int = MAX_STEPS,
         size: tuple[int, int] | None = None,
         render_mode: str | None = None,
         render_scale: int | None = None,
@@ -168,16 +194,15 @@ class GVGAIEnv(gym.Env):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)
-        # The episode's generator is drawn before any level, so an episode depends only on the
-        # seed and the level played: replaying a generated level from its text gives the same
-        # episode, and a witness found on it with this seed wins here too.
-        episode_rng = np.random.default_rng(int(self.np_random.integers(2**63)))
+        # Replaying a generated level from its text gives the same episode, and a witness
+        # found on it with this seed (see start_game) wins here too.
+        rng = episode_rng(self.np_random)
         layout = self._layout
         if self._level_source is not None:
             self.level = self._level_source(self.np_random)
             self._check_fits(self.level)
             layout = self._layout_of(self.level)
-        self.game = Game(layout, episode_rng)
+        self.game = Game(layout, rng)
         self._steps = 0
         if self.render_mode == "human":
             self.render()
@@ -273,7 +298,7 @@ class GVGAIEnv(gym.Env):
         return info
 
     def _layout_of(self, level: Level) -> LevelLayout:
-        return LevelLayout.from_rows(self.compiled, list(level.rows))
+        return level_layout(self.compiled, level.rows)
 
     def _check_fits(self, level: Level) -> None:
         rows, cols = self.size

@@ -14,7 +14,7 @@ from helpers import ORIGINALS_MISSING, OUR_LEVELS, original_level
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 from gvgai_py import ENV_IDS, Level
-from gvgai_py.envs import GVGAIEnv
+from gvgai_py.envs import GVGAIEnv, start_game
 
 ACTIONS = {  # RULES B5, C5, D5, E5 (GVGAI-Gym indices)
     "zelda": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
@@ -153,3 +153,20 @@ def test_a_level_object_can_be_passed_directly(env_id):
     from_object = gym.make(env_id, level=Level.from_string(env.level.to_string(), env.game_name))
     assert np.array_equal(from_object.reset(seed=2)[0], env.reset(seed=2)[0])
 
+
+
+def test_start_game_is_the_state_a_seeded_reset_starts_from(env_id):
+    """Searches start from start_game(level, seed): the same ticks must follow as after
+    reset(seed=seed), random draws included."""
+    env = make(env_id)
+    for seed in (0, 5):
+        env.reset(seed=seed)
+        game = start_game(env.level, seed)
+        actions = np.random.default_rng(seed).integers(env.action_space.n, size=120)
+        for action in actions:
+            env.step(int(action))
+            game.step(env.compiled.actions[int(action)])
+            assert np.array_equal(env.game.symbolic(), game.symbolic())
+            assert (env.game.score, env.game.ended) == (game.score, game.ended)
+            if game.ended:
+                break
