@@ -242,7 +242,7 @@ class GVGAIEnv(gym.Env):
         if self._window is not None:
             self._window.close()
             self._window = None
-        # A level source may hold resources of its own (the pcg source's prefetch thread).
+        # A level source may hold resources of its own (the pcg source's generator process).
         close_source = getattr(self._level_source, "close", None)
         if close_source is not None:
             close_source()

@@ -6,6 +6,9 @@ The sweep over 200 seeds per game and difficulty is marked ``slow`` (deselected 
 
 from __future__ import annotations
 
+import io
+import json
+import os
 from dataclasses import fields
 from importlib.metadata import entry_points
 
@@ -21,10 +24,12 @@ from generators import (
     generate_verified,
     level_key,
     max_size,
+    pcg,
 )
 from generators.grid import distances
-from generators.pcg import PCGLevelSource, make_env
+from generators.pcg import GeneratorProcess, PCGLevelSource, make_env, serve
 from generators.solvability import replay
+from gvgai_py import Level
 from gvgai_py.envs import LEVEL_SOURCE_GROUP, named_level_source
 
 GAMES = list(GENERATORS)
@@ -290,6 +295,33 @@ def test_prefetching_source_serves_the_current_difficulty():
         assert source.info() == {"difficulty": 0.3, "level_seed": 4}
     finally:
         source.close()
+
+
+def test_serve_answers_each_request_with_a_level_or_why_there_is_none(monkeypatch):
+    def draw(game, seed, difficulty):
+        if seed == 1:
+            raise UnsolvableLevelError("no winnable level")
+        return generate_verified(game, difficulty, seed)[0]
+
+    monkeypatch.setattr(pcg, "cached_level", draw)
+    replies = io.StringIO()
+    serve("zelda", ["0 0.2\n", "1 0.2\n"], replies)
+    found, unsolvable = map(json.loads, replies.getvalue().splitlines())
+    assert Level.from_string(found["level"], "zelda") == generate_verified("zelda", 0.2, 0)[0]
+    assert unsolvable == {"unsolvable": "no winnable level"}
+
+
+def test_the_generator_process_serves_verified_levels_at_low_priority():
+    generator = GeneratorProcess("frogs")
+    try:
+        assert generator.level(5, 0.4) == generate_verified("frogs", 0.4, 5)[0]
+        if hasattr(os, "getpriority"):
+            niceness = os.getpriority(os.PRIO_PROCESS, generator.pid)
+            assert niceness > os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        generator.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(generator.pid, 0)
 
 
 @pytest.mark.skipif(
