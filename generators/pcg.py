@@ -11,7 +11,7 @@ the environment calls it with its own generator at every reset. Keyword argument
   U(0, d) per level (Justesen et al.'s two PPCG variants).
 * ``num_levels``: draw level seeds from ``range(num_levels)`` (a fixed training set, as in
   Procgen) instead of from ``range(SEED_SPACE)``.
-* ``prefetch`` (default 4): keep this many levels on their way, verified one after the other
+* ``prefetch`` (default 2): keep this many levels on their way, verified one after the other
   by a child process at the lowest CPU priority (:class:`GeneratorProcess`); 0 checks each
   level at its reset, in the environment's own process. Checking a level costs from about a
   millisecond (easy Frogs) to a few hundred (hard Boulderdash), and a reset in one vectorized
@@ -19,7 +19,7 @@ the environment calls it with its own generator at every reset. Keyword argument
   idle, or, when a reset has to wait for it, in the time that the waiting frees; a thread in
   the environment's process would hold its interpreter lock and stall its steps instead
   (``scripts/bench_generators.py`` measures how much generating slows A2C: with a thread,
-  Zelda at d = 1 trained 20 % slower and Solarfox 50 %, with the child 10 % and 36 %). The
+  Zelda at d = 1 trained 14-20 % slower and Solarfox 50 %, with the child 10-15 % and 37 %). The
   price is reproducibility: the prefetched levels' seeds come from a stream seeded by the
   first reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
@@ -154,7 +154,7 @@ class PCGLevelSource:
         difficulty: float = 0.0,
         mode: str = "exact",
         num_levels: int | None = None,
-        prefetch: int = 4,
+        prefetch: int = 2,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")

@@ -187,7 +187,7 @@ def main() -> None:
     parser.add_argument("--levels", type=int, default=10, help="level seeds per difficulty")
     parser.add_argument("--train-steps", type=int, default=0,
                         help="also time training with fresh levels (0: skip)")
-    parser.add_argument("--prefetch", type=int, nargs="+", default=[0, 4],
+    parser.add_argument("--prefetch", type=int, nargs="+", default=[0, 2],
                         help="the level source's prefetch settings to train with")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
