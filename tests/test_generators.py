@@ -10,11 +10,14 @@ import io
 import json
 import os
 from dataclasses import fields
+from functools import partial
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 import pytest
+from stable_baselines3.common.vec_env import SubprocVecEnv
 
 import generators
 from generators import (
@@ -334,3 +337,28 @@ def test_pcg_entry_point_draws_levels():
     env = gym.make("gvgai/Boulderdash-v0", level="pcg", difficulty=0.25)
     _, info = env.reset(seed=0)
     assert info["difficulty"] == 0.25 and info["level_seed"] is not None
+
+
+def children(pid: int) -> list[int]:
+    """Child processes of ``pid`` (Linux)."""
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_subprocess_workers_prefetch_through_generator_processes_and_end_them():
+    """Vectorized workers are daemons, which multiprocessing forbids to have children: each
+    starts its generator as a plain subprocess, and ends it when the vector env closes."""
+    env = SubprocVecEnv([partial(make_env, "frogs", max_steps=6, difficulty=0.3)] * 2)
+    try:
+        env.reset()
+        for _ in range(12):  # several episodes each: prefetched levels are served
+            *_, infos = env.step(np.zeros(2, dtype=int))
+        assert [info["difficulty"] for info in infos] == [0.3, 0.3]
+        generators_ = [child for worker in env.processes for child in children(worker.pid)]
+        assert len(generators_) == 2
+    finally:
+        env.close()
+    for pid in generators_:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
