@@ -8,7 +8,7 @@ import pytest
 from helpers import ScriptedRng, describe, heading, make_game, only, play, sprites_of
 
 from gvgai_py.engine import sprite
-from gvgai_py.engine.sprites import DOWN, LEFT, NONE, RIGHT, UP
+from gvgai_py.engine.sprites import DOWN, LEFT, NONE, RIGHT, UP, Sprite
 
 B = 10
 AVATAR = sprite("avatar", "MovingAvatar")
@@ -271,3 +271,15 @@ def test_ongoing_avatar_steers_immediately_including_reversal():
 def test_ongoing_avatar_takes_a_first_tick_direction_as_its_facing():
     game = avatar_game("OngoingAvatar", speed=0.1)
     assert avatar_trace(game, ["DOWN", "NIL"]) == [(2 * B, 2 * B), (2 * B, 2 * B + 1)]
+
+
+def test_a_sprite_copy_has_every_slot_and_its_own_resources():
+    original = only(make_game(describe({"A": "avatar"}, AVATAR), "A"), "avatar")
+    for i, name in enumerate(Sprite.__slots__):
+        if name not in ("type", "resources"):
+            setattr(original, name, 1000 + i)  # a value no slot starts with
+    original.resources = {"gem": 2}
+    twin = original.copy()
+    assert all(getattr(twin, name) == getattr(original, name) for name in Sprite.__slots__)
+    twin.resources["gem"] = 3
+    assert original.resources == {"gem": 2}

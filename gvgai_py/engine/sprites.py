@@ -57,11 +57,20 @@ class Sprite:
         """True for a static sprite record owned by a level layout (see ``Game.own``)."""
 
     def copy(self) -> Sprite:
-        """An independent copy (same uid), for game-state snapshots."""
+        """An independent copy (same uid), for game-state snapshots.
+
+        Every slot is assigned by name: searches copy thousands of sprites, and this is about
+        twice as fast as a loop over ``__slots__`` (a test checks that no slot is missed).
+        """
         clone = Sprite.__new__(Sprite)
-        for name in Sprite.__slots__:
-            setattr(clone, name, getattr(self, name))
-        clone.resources = dict(self.resources)
+        clone.type, clone.tid, clone.uid = self.type, self.tid, self.uid
+        clone.x, clone.y, clone.last_x, clone.last_y = self.x, self.y, self.last_x, self.last_y
+        clone.ticks_since_move, clone.dx, clone.dy = self.ticks_since_move, self.dx, self.dy
+        clone.killed, clone.disabled = self.killed, self.disabled
+        clone.first_update, clone.age = self.first_update, self.age
+        clone.npc_counter, clone.npc_dx, clone.npc_dy = self.npc_counter, self.npc_dx, self.npc_dy
+        clone.spawn_start, clone.spawned = self.spawn_start, self.spawned
+        clone.resources, clone.shared = dict(self.resources), self.shared
         return clone
 
     def __repr__(self) -> str:
