@@ -13,19 +13,13 @@ from generators.frogs_timing import plan_crossing, reachable
 from generators.planning import Plan
 from generators.solvability import SearchDomain, play_actions, replay, search, verify
 from gvgai_py import Level
-from gvgai_py.envs import GVGAIEnv, builtin_level_path
+from gvgai_py.envs import builtin_level_path, start_game
 
 RIVER_WITHOUT_LOGS = "wgwww\n00000\n++A++\nwwwww\n"
 DOOMED_ON_A_LOG = "wgwww\n00000\nw=B00\nwwwww\n"
 """The tree on the left stops the logs from carrying the frog off-screen, where it would be
 safe from the water (RULES C7)."""
 OFF_SCREEN_ESCAPE = "wgwww\n00000\n=B000\nwwwww\n"
-
-
-def start_of(level: Level, seed: int):
-    env = GVGAIEnv("frogs", level=level)
-    env.reset(seed=seed)
-    return env.unwrapped.game
 
 
 def generated(difficulty: float, seed: int) -> Level:
@@ -61,7 +55,7 @@ def test_every_position_a_long_walk_reaches_is_modelled(index):
     """Long random walks that stay alive (over logs, past trucks, off the left edge): the
     frog's position after every tick is one the model says it can be at."""
     level = sample_levels()[index]
-    start = start_of(level, seed=index)
+    start = start_game(level, seed=index)
     ticks = 120
     modelled = reachable(start, ticks)
     assert modelled is not None
@@ -104,7 +98,7 @@ def engine_positions(start, ticks: int) -> list[set[tuple[int, int]]]:
 def test_the_model_reaches_exactly_the_positions_the_engine_does(level):
     """Every position is compared, except those more than a cell off-screen, which the model
     drops because they can never come back."""
-    start = start_of(level, seed=3)
+    start = start_game(level, seed=3)
     ticks = 14
     modelled = reachable(start, ticks)
     engine = engine_positions(start, ticks)
@@ -117,7 +111,7 @@ def test_plans_win_when_replayed_through_the_environment(difficulty):
     crossed = 0
     for seed in range(12):
         level = generated(difficulty, seed)
-        start = start_of(level, seed)
+        start = start_game(level, seed)
         plan = plan_crossing(start, max_ticks=2000)
         if plan.actions is None:
             continue  # unverified draws are allowed; generated levels mostly cross
@@ -132,7 +126,7 @@ def test_plans_win_when_replayed_through_the_environment(difficulty):
 @pytest.mark.parametrize("seed", range(4))
 def test_plans_are_as_short_as_a_breadth_first_search_on_the_engine(seed):
     level = generated(0.25, seed)
-    start = start_of(level, seed)
+    start = start_game(level, seed)
     actions = start.compiled.actions
     breadth_first = SearchDomain(
         options=lambda game: [play_actions([action]) for action in actions],
@@ -160,7 +154,7 @@ def test_original_levels_are_crossed(index):
 
 def test_a_river_without_logs_is_not_crossed_in_time():
     level = Level.from_string(RIVER_WITHOUT_LOGS, "frogs")
-    plan = plan_crossing(start_of(level, 0), max_ticks=50)
+    plan = plan_crossing(start_game(level, 0), max_ticks=50)
     assert plan.actions is None and not plan.exhausted, "the frog can wait on the bank forever"
     assert plan.ticks == 50
     assert not verify(level, 0).solvable

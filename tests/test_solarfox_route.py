@@ -12,13 +12,7 @@ from generators.planning import static_cells
 from generators.solarfox_route import Route, Shots, plan_route
 from generators.solvability import replay, verify
 from gvgai_py import Level
-from gvgai_py.envs import GVGAIEnv, builtin_level_path
-
-
-def start_of(level: Level, seed: int):
-    env = GVGAIEnv("solarfox", level=level)
-    env.reset(seed=seed)
-    return env.unwrapped.game
+from gvgai_py.envs import builtin_level_path, start_game
 
 
 def generated(difficulty: float, seed: int) -> Level:
@@ -45,7 +39,7 @@ def test_random_flights_die_and_eat_where_the_model_says(index):
     """Fly at random from cell to cell on the engine. Before every flight the model predicts
     the tick the ship dies on (if any) and what is left after it; the engine must agree, and
     the shots the model saw must be where the engine has them on every tick."""
-    game = start_of(sample_levels()[index], seed=index)
+    game = start_game(sample_levels()[index], seed=index)
     route, shots = Route.of(game), Shots(game)
     rng = np.random.default_rng(index)
     block = game.block
@@ -81,7 +75,7 @@ def test_plans_win_on_exactly_their_last_tick(difficulty):
     blib 4 ticks after it. A plan cut a tick short does not win."""
     for seed in range(6):
         level = generated(difficulty, seed)
-        start = start_of(level, seed)
+        start = start_game(level, seed)
         plan = plan_route(start, 2000)
         assert plan.actions, (difficulty, seed)
         game = start.clone()
@@ -97,7 +91,7 @@ def test_plans_win_on_exactly_their_last_tick(difficulty):
 def test_power_blibs_are_planned_to_the_tick():
     """Our level 3 is all power blibs: its plan ends 4 ticks after touching the last one."""
     level = Level.from_file(builtin_level_path("solarfox", 3), "solarfox")
-    start = start_of(level, 0)
+    start = start_game(level, 0)
     assert not static_cells(start, "blib") and static_cells(start, "powerblib")
     plan = plan_route(start, 2000)
     game = start.clone()
@@ -118,13 +112,13 @@ def test_original_levels_are_planned(index):
 def test_verify_returns_the_planners_witness():
     level = generated(0.7, 3)
     verdict = verify(level, seed=3)
-    plan = plan_route(start_of(level, 3), 2000)
+    plan = plan_route(start_game(level, 3), 2000)
     assert verdict.solvable and verdict.generated == 0
-    assert [start_of(level, 3).compiled.actions[a] for a in verdict.actions] == plan.actions
+    assert [start_game(level, 3).compiled.actions[a] for a in verdict.actions] == plan.actions
 
 
 def test_a_route_longer_than_the_horizon_is_not_found():
-    start = start_of(generated(1.0, 0), 0)
+    start = start_game(generated(1.0, 0), 0)
     full = plan_route(start, 2000)
     assert full.actions
     short = plan_route(start, len(full.actions) // 2)
@@ -132,7 +126,7 @@ def test_a_route_longer_than_the_horizon_is_not_found():
 
 
 def test_a_ship_between_cells_is_outside_the_model():
-    start = start_of(generated(0.5, 1), 1)
+    start = start_game(generated(0.5, 1), 1)
     for _ in range(4):
         start.step("NIL")
     assert start.avatar.x % start.block
@@ -140,7 +134,7 @@ def test_a_ship_between_cells_is_outside_the_model():
 
 
 def test_a_dead_ship_has_no_plan():
-    start = start_of(generated(0.5, 1), 1)
+    start = start_game(generated(0.5, 1), 1)
     for _ in range(40):  # straight on into the right wall
         start.step("NIL")
     assert start.lost
