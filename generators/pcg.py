@@ -39,6 +39,7 @@ Levels are memoised per process (:data:`CACHE_SIZE` most recent), so a replayed 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -116,8 +117,11 @@ class GeneratorProcess:
         """End the child now, dropping the level it may be working on."""
         self._process.kill()
         self._process.wait()
-        self._process.stdin.close()
-        self._process.stdout.close()
+        for pipe in (self._process.stdin, self._process.stdout):
+            # A request the prefetching thread had not flushed yet cannot reach a dead child;
+            # closing still releases the pipe.
+            with contextlib.suppress(BrokenPipeError):
+                pipe.close()
 
 
 def serve(game: str, requests: Iterable[str], replies: IO[str]) -> None:

@@ -327,6 +327,15 @@ def test_the_generator_process_serves_verified_levels_at_low_priority():
         os.kill(generator.pid, 0)
 
 
+def test_closing_the_generator_with_a_request_half_written_does_not_raise():
+    """The prefetching thread may be writing a request when the environment closes."""
+    generator = GeneratorProcess("zelda")
+    generator._process.stdin.write("3")  # no newline yet: still in the pipe's buffer
+    generator.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(generator.pid, 0)
+
+
 @pytest.mark.skipif(
     not entry_points(group=LEVEL_SOURCE_GROUP, name="pcg"),
     reason="the pcg entry point is not installed yet (pip install -e . after adding it)",
