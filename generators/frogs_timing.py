@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.planning import Plan, static_cells, without_avatar
+from generators.planning import Plan, cells_of, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -176,7 +176,7 @@ class Crossing:
         self.start = board.bit((start.avatar.x, start.avatar.y))
 
         def touching(name: str) -> int:
-            return board.touching_cells(static_cells(start, name), start.cols)
+            return board.touching_cells(cells_of(start, name), start.cols)
 
         self.goal, self.wall, self.water = touching("goal"), touching("wall"), touching("water")
         self.moves = []

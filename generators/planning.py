@@ -1,14 +1,18 @@
-"""What the specialised planners share: their result, and the world played without the avatar.
+"""What the planners and searches share: a plan, the world played without the avatar, cells.
 
 In Frogs and Solarfox nothing the avatar does changes the sprites that can kill it (logs and
 trucks; enemies and their shots), and the avatar never draws from the game's random stream.
 So a planner plays that world once, on a copy of the game with the avatar taken out, and then
 plans the avatar's part of each tick against the recorded positions, without cloning the game
 for every move.
+
+Planners and the search of :mod:`generators.solvability` both see a level as flat cell indices
+(row * cols + col): :func:`cells_of` and :func:`grid_moves`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from gvgai_py.engine import Game
@@ -40,7 +44,33 @@ def without_avatar(start: Game) -> Game:
     return world
 
 
-def static_cells(game: Game, *type_names: str) -> set[int]:
-    """Flat cell indices (row * cols + col) holding static sprites of these types."""
-    tids = [tid for name in type_names for tid in game.compiled.leaf_ids(name)]
-    return {cell for tid in tids for cell in game.cells[tid]}
+def cells_of(game: Game, *type_names: str) -> set[int]:
+    """Flat cell indices (row * cols + col) that sprites of these types overlap."""
+    found: set[int] = set()
+    for name in type_names:
+        for tid in game.compiled.leaf_ids(name):
+            if game.types[tid].static:
+                found.update(game.cells[tid])
+            else:
+                for sprite in game.dynamic[tid]:
+                    found.update(game.cell_keys(sprite.x, sprite.y))
+    return found
+
+
+@functools.cache
+def grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """For every flat cell of a rows x cols grid, its (move name, neighbour cell) pairs."""
+    moves = []
+    for cell in range(rows * cols):
+        row, col = divmod(cell, cols)
+        here = []
+        if col > 0:
+            here.append(("LEFT", cell - 1))
+        if col < cols - 1:
+            here.append(("RIGHT", cell + 1))
+        if row < rows - 1:
+            here.append(("DOWN", cell + cols))
+        if row > 0:
+            here.append(("UP", cell - cols))
+        moves.append(tuple(here))
+    return tuple(moves)

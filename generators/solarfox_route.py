@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 import itertools
 
-from generators.planning import Plan, static_cells, without_avatar
+from generators.planning import Plan, cells_of, grid_moves, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -40,7 +40,6 @@ TICK_WEIGHT = 0.02
 """Priority per tick flown: small, so the search is nearly greedy (fast, longer routes)."""
 MAX_FLIGHTS_SEARCHED = 20_000
 """Flights the search may try before it gives up on a level."""
-MOVES = ("LEFT", "RIGHT", "DOWN", "UP")
 
 
 class Shots:
@@ -83,15 +82,15 @@ class Route:
         self.step = ship.type.step
         self.skip_first = ship.first_update
         """The ship stays in place on its first update, so the first flight is a tick longer."""
-        lethal = static_cells(start, "wall", "enemyground")
+        lethal = cells_of(start, "wall", "enemyground")
         self.free = {c for c in range(start.rows * start.cols) if c not in lethal}
-        blibs, powers = static_cells(start, "blib"), static_cells(start, "powerblib")
+        blibs, powers = cells_of(start, "blib"), cells_of(start, "powerblib")
         self.items = sorted(blibs | powers)
         self.bit = {cell: 1 << i for i, cell in enumerate(self.items)}
         self.delay = {cell: POWER_DELAY if cell in powers else 0 for cell in self.items}
+        moves = grid_moves(start.rows, start.cols)
         self.neighbours = {
-            cell: [(move, n) for move in MOVES if (n := self._neighbour(cell, move)) in self.free]
-            for cell in self.free
+            cell: [(move, n) for move, n in moves[cell] if n in self.free] for cell in self.free
         }
         self.by_distance = {
             cell: sorted(self.items, key=lambda item: self._distance(cell, item))
@@ -150,13 +149,6 @@ class Route:
             if left & self.bit[item]:
                 return self._distance(cell, item)
         return 0
-
-    def _neighbour(self, cell: int, move: str) -> int:
-        row, col = divmod(cell, self.cols)
-        dx, dy = ACTION_DIRECTIONS[move]
-        if not 0 <= col + dx < self.cols:
-            return -1
-        return (row + dy) * self.cols + col + dx
 
     def _distance(self, a: int, b: int) -> int:
         (ra, ca), (rb, cb) = divmod(a, self.cols), divmod(b, self.cols)

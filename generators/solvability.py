@@ -24,7 +24,6 @@ its witness for seed 0 as ``levels/<game>/lvl<index>.solution.json``.
 from __future__ import annotations
 
 import argparse
-import functools
 import heapq
 import json
 import math
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.frogs_timing import plan_crossing
-from generators.planning import Plan
+from generators.planning import Plan, cells_of, grid_moves
 from generators.solarfox_route import plan_route
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
@@ -277,19 +276,6 @@ def _oriented_step(game: Game, move: str) -> list[str]:
     return [move] if _facing(game) == move else [move, move]
 
 
-def _cells(game: Game, *type_names: str) -> set[int]:
-    """Flat cell indices (row * cols + col) that sprites of these types overlap."""
-    found: set[int] = set()
-    for name in type_names:
-        for tid in game.compiled.leaf_ids(name):
-            if game.types[tid].static:
-                found.update(game.cells[tid])
-            else:
-                for sprite in game.dynamic[tid]:
-                    found.update(game.cell_keys(sprite.x, sprite.y))
-    return found
-
-
 def _avatar_cell(game: Game) -> int:
     """The cell under the avatar's centre (the nearest border cell when it is off-screen)."""
     avatar, block = game.avatar, game.block
@@ -299,32 +285,13 @@ def _avatar_cell(game: Game) -> int:
     return row * game.cols + col
 
 
-@functools.cache
-def _grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
-    """For every flat cell of a rows x cols grid, its (move name, neighbour cell) pairs."""
-    moves = []
-    for cell in range(rows * cols):
-        row, col = divmod(cell, cols)
-        here = []
-        if col > 0:
-            here.append(("LEFT", cell - 1))
-        if col < cols - 1:
-            here.append(("RIGHT", cell + 1))
-        if row < rows - 1:
-            here.append(("DOWN", cell + cols))
-        if row > 0:
-            here.append(("UP", cell - cols))
-        moves.append(tuple(here))
-    return tuple(moves)
-
-
 def _distances(game: Game, targets: Iterable[int], blocked: set[int]) -> list[float]:
     """Steps from every cell to the nearest target, moving between cells not ``blocked``.
 
     Returns a flat list of length rows * cols; ``UNREACHABLE`` where no target can be reached.
     Targets count as reachable even when blocked (a door, a diamond under attack).
     """
-    moves = _grid_moves(game.rows, game.cols)
+    moves = grid_moves(game.rows, game.cols)
     distance = [UNREACHABLE] * (game.rows * game.cols)
     frontier = list(targets)
     for target in frontier:
@@ -346,7 +313,7 @@ def _downhill_move(game: Game, distance: list[float], here: int) -> str | None:
     """The move to a neighbour nearer the target (the avatar's facing first); None if none."""
     best, best_distance = None, distance[here]
     facing = _facing(game)
-    for move, cell in sorted(_grid_moves(game.rows, game.cols)[here], key=lambda m: m[0] != facing):
+    for move, cell in sorted(grid_moves(game.rows, game.cols)[here], key=lambda m: m[0] != facing):
         if distance[cell] < best_distance:
             best, best_distance = move, distance[cell]
     return best
@@ -359,9 +326,9 @@ def zelda_domain(start: Game) -> SearchDomain:
     Options: wait, swing the sword, turn, or turn and step. The heuristic is the walking
     distance (key then door); a level whose key or door the walls cut off is pruned at once.
     """
-    walls = _cells(start, "wall")
-    doors = _cells(start, "goal")
-    keys = _cells(start, "key")
+    walls = cells_of(start, "wall")
+    doors = cells_of(start, "goal")
+    keys = cells_of(start, "key")
     to_door = _distances(start, doors, walls)
     to_key = _distances(start, keys, walls | doors)
     key_to_door = min((to_door[k] for k in keys), default=UNREACHABLE)
@@ -400,7 +367,7 @@ def frogs_domain(start: Game) -> SearchDomain:
     Frogs levels with :func:`generators.frogs_timing.plan_crossing` first, so this search only
     sees levels outside that planner's model.
     """
-    to_goal = _distances(start, _cells(start, "goal"), _cells(start, "wall"))
+    to_goal = _distances(start, cells_of(start, "goal"), cells_of(start, "wall"))
     actions = start.compiled.actions
 
     def heuristic(game: Game) -> float:
@@ -429,12 +396,12 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
     diamond), can be reached through non-wall cells.
     """
     compiled = start.compiled
-    walls = _cells(start, "wall")
+    walls = cells_of(start, "wall")
     support_types = [t for name in ("dirt", "wall", "diamond") for t in compiled.leaf_ids(name)]
     falling_or_walking = compiled.leaf_ids("boulder") + compiled.leaf_ids("enemy")
     actions = compiled.actions
     rows, cols = start.rows, start.cols
-    moves = _grid_moves(rows, cols)
+    moves = grid_moves(rows, cols)
     ever_reachable = _distances(start, [_avatar_cell(start)], walls)
 
     def held(game: Game) -> int:
@@ -444,7 +411,7 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
         """(boulders and the empty cells below them they will fall through, enemies and the
         cells next to them)."""
         static_support = [game.cells[t] for t in support_types]
-        boulders = _cells(game, "boulder")
+        boulders = cells_of(game, "boulder")
         falls = set(boulders)
         for cell in boulders:
             below = cell + cols
@@ -454,7 +421,7 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
                 falls.add(below)
                 below += cols
         near_enemies = set()
-        for cell in _cells(game, "enemy"):
+        for cell in cells_of(game, "enemy"):
             near_enemies.add(cell)
             near_enemies.update(n for _, n in moves[cell])
         return falls, near_enemies
@@ -465,8 +432,8 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
 
     def targets(game: Game) -> set[int]:
         if held(game) >= diamonds_needed:
-            return _cells(game, "exitdoor")
-        return _cells(game, "diamond")
+            return cells_of(game, "exitdoor")
+        return cells_of(game, "diamond")
 
     def walk_to(target: int, limit: int) -> Option:
         def walk(game: Game) -> list[str]:
@@ -490,9 +457,9 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
         return walks + [play_actions([action]) for action in actions]
 
     def heuristic(game: Game) -> float:
-        exits = _cells(game, "exitdoor")
+        exits = cells_of(game, "exitdoor")
         needed = max(0, diamonds_needed - held(game))
-        possible = _cells(game, "diamond", "butterfly") if needed else set()
+        possible = cells_of(game, "diamond", "butterfly") if needed else set()
         if (
             not any(ever_reachable[e] < UNREACHABLE for e in exits)
             or sum(ever_reachable[c] < UNREACHABLE for c in possible) < needed
@@ -519,13 +486,13 @@ def boulderdash_domain(start: Game, diamonds_needed: int = 9, nearest: int = 4) 
         # The exit distance is counted while diamonds are still needed too, so that taking
         # the last one never looks like a step back.
         # With no diamond left, only a crab meeting a butterfly can make one.
-        nearest_diamond = min(map(walk_estimate, _cells(game, "diamond") or possible))
+        nearest_diamond = min(map(walk_estimate, cells_of(game, "diamond") or possible))
         return _ITEM_COST["boulderdash"] * (needed - 1) + nearest_diamond + to_exit
 
     def state_key(game: Game) -> Hashable:
         avatar = game.avatar
         movers = tuple((s.tid, s.x, s.y) for tid in falling_or_walking for s in game.dynamic[tid])
-        dirt = frozenset(_cells(game, "dirt"))
+        dirt = frozenset(cells_of(game, "dirt"))
         return (avatar.x, avatar.y, avatar.dx, avatar.dy, held(game), dirt, movers)
 
     return SearchDomain(options, heuristic, state_key, tick_weight=0.05)
@@ -546,7 +513,7 @@ def solarfox_domain(start: Game) -> SearchDomain:
     cols = start.cols
 
     def remaining(game: Game) -> set[int]:
-        return _cells(game, "blib", "powerblib")
+        return cells_of(game, "blib", "powerblib")
 
     def fly(move: str) -> Option:
         def play(game: Game) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from helpers import ORIGINALS_MISSING, original_level
 
 from generators import solarfox
-from generators.planning import static_cells
+from generators.planning import cells_of
 from generators.solarfox_route import Route, Shots, plan_route
 from generators.solvability import replay, verify
 from gvgai_py import Level
@@ -31,7 +31,7 @@ def movers(game) -> list[tuple[int, int]]:
 
 
 def items(game) -> set[int]:
-    return static_cells(game, "blib", "powerblib")
+    return cells_of(game, "blib", "powerblib")
 
 
 @pytest.mark.parametrize("index", range(len(sample_levels())))
@@ -92,7 +92,7 @@ def test_power_blibs_are_planned_to_the_tick():
     """Our level 3 is all power blibs: its plan ends 4 ticks after touching the last one."""
     level = Level.from_file(builtin_level_path("solarfox", 3), "solarfox")
     start = start_game(level, 0)
-    assert not static_cells(start, "blib") and static_cells(start, "powerblib")
+    assert not cells_of(start, "blib") and cells_of(start, "powerblib")
     plan = plan_route(start, 2000)
     game = start.clone()
     for action in plan.actions:
