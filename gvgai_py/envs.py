@@ -43,6 +43,7 @@ OUR_LEVELS = 5
 MAX_STEPS = 2000
 """Steps before an episode is truncated (GVGAI-Gym's limit)."""
 LAYOUTS_KEPT = 64
+"""Level layouts :func:`level_layout` keeps per process (a few prefetched levels per env)."""
 LEVEL_SOURCE_GROUP = "gvgai_py.level_sources"
 """Entry-point group of named level sources (``level="pcg"``). The generators package plugs in
 here, so that this package never imports it."""

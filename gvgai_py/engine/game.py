@@ -228,7 +228,7 @@ class Game:
                 for r in range(max(row0, 0), min(row1, self.rows - 1) + 1)
                 for c in range(max(col0, 0), min(col1, cols - 1) + 1)
             ]
-            # Sprites that left the level (Solarfox shots fly on forever) are not memoised,
+            # Positions outside the level (a missile flying on for ever) are not memoised,
             # so the memo stays as small as the level.
             if keys:
                 self._cell_keys_cache[(x, y)] = keys
