@@ -19,7 +19,7 @@ the environment calls it with its own generator at every reset. Keyword argument
   idle, or, when a reset has to wait for it, in the time that the waiting frees; a thread in
   the environment's process would hold its interpreter lock and stall its steps instead
   (``scripts/bench_generators.py`` measures how much generating slows A2C: with a thread,
-  Zelda at d = 1 trained 14-20 % slower and Solarfox 50 %, with the child 10-15 % and 37 %). The
+  Zelda at d = 1 trained 20 % slower and Solarfox 50 %, with the child 10-15 % and 37 %). The
   price is reproducibility: the prefetched levels' seeds come from a stream seeded by the
   first reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
