@@ -4,23 +4,28 @@ Part 1, for each game and difficulty: :func:`generators.generate_verified` on le
 0..N-1 in this process; prints verified levels per second, draws per verified level (how often
 the search rejects a draw) and the mean and slowest seconds per level.
 
-Part 2 (``--train-steps S``): how much level supply slows training. A short A2C run
-(``gvgai train``'s defaults: 8 subprocess envs, 16-step rollouts, symbolic observations)
+Part 2 (``--train-steps S``): how much level supply slows training. A short training run
 trains on fresh ``pcg`` levels, storing each one; a second run with the same seeds plays the
 same episodes on the same levels, read back from the store instead of generated. The
 difference in steps per second is what generating costs, for each prefetch setting
-(``--prefetch``). Each line also gives the share of wall time that resets waited for levels,
-which prefetching hides; the CPU time that generating takes from training, it cannot hide.
-The machine's load is printed too, since other processes slow everything.
+(``--prefetch``) and learner (``--learners``): ``gvgai`` is what ``gvgai train GAME --levels
+pcg:D`` runs (A2C with the CPC loss and the symbolic CNN, 8 subprocess envs, 16-step
+rollouts, one torch thread); ``mlp`` is plain A2C with SB3's small MLP policy and its torch
+threads, a learner so cheap that generation's share is near its largest. Each line also
+gives the share of wall time that resets waited for levels, which prefetching hides; the CPU
+time that generating takes from training, it cannot hide. The machine's load is printed too,
+since other processes slow everything.
 
     python scripts/bench_generators.py --levels 20
-    python scripts/bench_generators.py --games zelda --difficulties 0.5 --train-steps 20000
+    python scripts/bench_generators.py --games zelda --difficulties 0.5 --train-steps 20000 \
+        --learners gvgai mlp
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import os
 import tempfile
 import time
@@ -30,17 +35,19 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+import torch as th
 from stable_baselines3 import A2C
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import SubprocVecEnv
 
+from agents.config import A2C_ROLLOUT, TrainConfig
+from agents.train import FAST_START_METHOD, Levels, new_model
 from generators import GENERATORS, MAX_TRIES, draws
 from generators.pcg import PCGLevelSource
 from gvgai_py import Level, env_id
 
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)
-TRAIN_ENVS = 8
-TRAIN_ROLLOUT = 16
+LEARNERS = ("gvgai", "mlp")
 WARM_UP = 2_000
 
 
@@ -113,12 +120,16 @@ class SupplyTimer(gym.Wrapper):
 
 
 def timed_env(
-    game: str, difficulty: float, prefetch: int, store: Path, replaying: bool
+    config: TrainConfig, levels: Levels, prefetch: int, store: Path, replaying: bool
 ) -> gym.Env:
+    """What :func:`agents.levels.make_env` builds for ``config``, with a timed level source."""
     source = TimedSource(
-        game, difficulty=difficulty, prefetch=prefetch, store=store, replaying=replaying
+        config.game, difficulty=levels.train.difficulty, prefetch=prefetch, store=store,
+        replaying=replaying,
     )
-    return SupplyTimer(gym.make(env_id(game), level=source, size=source.max_size), source)
+    env = gym.make(env_id(config.game), level=source, obs_type=config.obs, size=levels.size,
+                   max_steps=config.max_episode_steps)
+    return SupplyTimer(env, source)
 
 
 @dataclass(frozen=True)
@@ -132,17 +143,27 @@ class TrainingRun:
 
 
 def train(
-    game: str, difficulty: float, steps: int, prefetch: int, store: Path, replaying: bool
+    game: str, difficulty: float, steps: int, prefetch: int, learner: str, store: Path,
+    replaying: bool,
 ) -> TrainingRun:
-    """A2C on ``pcg`` levels of ``game``: ``WARM_UP`` steps (imports, first levels), then
-    ``steps`` timed ones. A reset in one worker blocks the whole vectorized step, so waiting
-    is set against wall time."""
+    """``learner`` on ``pcg`` levels of ``game``: ``WARM_UP`` steps (imports, first levels),
+    then ``steps`` timed ones. A reset in one worker blocks the whole vectorized step, so
+    waiting is set against wall time."""
+    config = TrainConfig(game, levels=f"pcg:{difficulty}", eval_levels=[], run_name="bench")
+    levels = Levels.of(config)
     env = make_vec_env(
-        functools.partial(timed_env, game, difficulty, prefetch, store, replaying),
-        n_envs=TRAIN_ENVS, vec_env_cls=SubprocVecEnv, seed=0,
+        functools.partial(timed_env, config, levels, prefetch, store, replaying),
+        n_envs=config.n_envs, seed=config.seed, vec_env_cls=SubprocVecEnv,
+        vec_env_kwargs={"start_method": FAST_START_METHOD},
     )
+    threads = th.get_num_threads()
     try:
-        model = A2C("MlpPolicy", env, n_steps=TRAIN_ROLLOUT, seed=0, device="cpu")
+        if learner == "gvgai":
+            th.set_num_threads(config.torch_threads)
+            model = new_model(config, levels, env)
+        else:
+            model = A2C("MlpPolicy", env, n_steps=config.n_steps or A2C_ROLLOUT,
+                        seed=config.seed, device="cpu")
         model.learn(WARM_UP)
         waited_before = sum(env.get_attr("supply_seconds"))
         served_before = sum(env.get_attr("levels_served"))
@@ -153,13 +174,16 @@ def train(
         served = sum(env.get_attr("levels_served")) - served_before
     finally:
         env.close()
+        th.set_num_threads(threads)
     length = float(np.mean([episode["l"] for episode in model.ep_info_buffer]))
     return TrainingRun(steps / wall, waited / wall, served, length)
 
 
-def training_slowdown(game: str, difficulty: float, steps: int, prefetch: int) -> str:
-    """One line of part 2 for ``game`` at ``difficulty``: how much slower A2C trains on fresh
-    levels than on the very same levels read back from files.
+def training_slowdown(
+    game: str, difficulty: float, steps: int, prefetch: int, learner: str
+) -> str:
+    """One line of part 2 for ``game`` at ``difficulty``: how much slower ``learner`` trains
+    on fresh levels than on the very same levels read back from files.
 
     The second run has the same seeds, so it plays the same episodes on the same levels
     (the line says so when the level counts agree); only generating them is missing. The
@@ -167,12 +191,12 @@ def training_slowdown(game: str, difficulty: float, steps: int, prefetch: int) -
     time that generating takes from training. Prefetching hides the first, not the second;
     on a machine whose cores training keeps busy, the second is what remains."""
     with tempfile.TemporaryDirectory() as store:
-        fresh = train(game, difficulty, steps, prefetch, Path(store), replaying=False)
-        stored = train(game, difficulty, steps, prefetch, Path(store), replaying=True)
+        fresh = train(game, difficulty, steps, prefetch, learner, Path(store), replaying=False)
+        stored = train(game, difficulty, steps, prefetch, learner, Path(store), replaying=True)
     slowdown = 1 - fresh.steps_per_second / stored.steps_per_second
     same = "same levels" if fresh.served == stored.served else f"{stored.served} read back"
     return (
-        f"{game:12s} d={difficulty:4.2f} prefetch {prefetch}  "
+        f"{game:12s} d={difficulty:4.2f} {learner:5s} prefetch {prefetch}  "
         f"levels read back {stored.steps_per_second:5.0f} steps/s, "
         f"generated {fresh.steps_per_second:5.0f} steps/s = {slowdown:6.1%} slower  "
         f"({fresh.served} levels, {same}, episodes of {fresh.episode_length:4.0f} steps; "
@@ -189,6 +213,8 @@ def main() -> None:
                         help="also time training with fresh levels (0: skip)")
     parser.add_argument("--prefetch", type=int, nargs="+", default=[0, 2],
                         help="the level source's prefetch settings to train with")
+    parser.add_argument("--learners", nargs="+", default=list(LEARNERS), choices=LEARNERS,
+                        help="gvgai: what gvgai train runs; mlp: a cheap plain A2C")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for game in args.games:
@@ -197,9 +223,9 @@ def main() -> None:
     if args.train_steps:
         for game in args.games:
             for difficulty in args.difficulties:
-                for prefetch in args.prefetch:
-                    print(training_slowdown(game, difficulty, args.train_steps, prefetch),
-                          flush=True)
+                for learner, prefetch in itertools.product(args.learners, args.prefetch):
+                    print(training_slowdown(game, difficulty, args.train_steps, prefetch,
+                                            learner), flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 
