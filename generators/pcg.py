@@ -303,7 +303,17 @@ def make_env(game: str, **kwargs: Any) -> LevelQueue:
     return LevelQueue(env, source)
 
 
-if __name__ == "__main__":
+def yield_the_cpu() -> None:
+    """Give this process the lowest CPU priority there is: nice 19 and, on Linux, the idle
+    scheduling class, which runs it only on a core that nothing else wants (at nice 19 alone
+    it still takes a small share of a busy core, and the training processes it delays wait
+    for each other)."""
     if hasattr(os, "nice"):
         os.nice(19)
+    if hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+if __name__ == "__main__":
+    yield_the_cpu()
     serve(sys.argv[1], sys.stdin, sys.stdout)

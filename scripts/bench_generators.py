@@ -11,14 +11,15 @@ difference in steps per second is what generating costs, for each prefetch setti
 (``--prefetch``) and learner (``--learners``): ``gvgai`` is what ``gvgai train GAME --levels
 pcg:D`` runs (A2C with the CPC loss and the symbolic CNN, 8 subprocess envs, 16-step
 rollouts, one torch thread); ``mlp`` is plain A2C with SB3's small MLP policy and its torch
-threads, a learner so cheap that generation's share is near its largest. Each line also
-gives the share of wall time that resets waited for levels, which prefetching hides; the CPU
-time that generating takes from training, it cannot hide. The machine's load is printed too,
-since other processes slow everything.
+threads, a learner so cheap that generation's share is near its largest. ``--repeats``
+runs several pairs and reports their median. Each line also gives the share of wall time
+that resets waited for levels, which prefetching hides; the CPU time that generating takes
+from training, it cannot hide. The machine's load is printed too, since other processes
+slow everything.
 
     python scripts/bench_generators.py --levels 20
     python scripts/bench_generators.py --games zelda --difficulties 0.5 --train-steps 20000 \
-        --learners gvgai mlp
+        --learners gvgai mlp --repeats 3
 """
 
 from __future__ import annotations
@@ -180,27 +181,35 @@ def train(
 
 
 def training_slowdown(
-    game: str, difficulty: float, steps: int, prefetch: int, learner: str
+    game: str, difficulty: float, steps: int, prefetch: int, learner: str, repeats: int
 ) -> str:
     """One line of part 2 for ``game`` at ``difficulty``: how much slower ``learner`` trains
-    on fresh levels than on the very same levels read back from files.
+    on fresh levels than on the very same levels read back from files, over ``repeats``
+    pairs of runs (the median, then every pair's figure: on a small machine, runs that differ
+    in nothing still differ by several percent).
 
-    The second run has the same seeds, so it plays the same episodes on the same levels
-    (the line says so when the level counts agree); only generating them is missing. The
-    difference is all that level supply costs training: the time resets wait, and the CPU
-    time that generating takes from training. Prefetching hides the first, not the second;
-    on a machine whose cores training keeps busy, the second is what remains."""
-    with tempfile.TemporaryDirectory() as store:
-        fresh = train(game, difficulty, steps, prefetch, learner, Path(store), replaying=False)
-        stored = train(game, difficulty, steps, prefetch, learner, Path(store), replaying=True)
-    slowdown = 1 - fresh.steps_per_second / stored.steps_per_second
+    The second run of a pair has the same seeds, so it plays the same episodes on the same
+    levels (the line says so when the level counts agree); only generating them is missing.
+    The difference is all that level supply costs training: the time resets wait, and the
+    CPU time that generating takes from training. Prefetching hides the first, not the
+    second; on a machine whose cores training keeps busy, the second is what remains."""
+    pairs = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as store:
+            fresh = train(game, difficulty, steps, prefetch, learner, Path(store), False)
+            stored = train(game, difficulty, steps, prefetch, learner, Path(store), True)
+        pairs.append((fresh, stored))
+    slowdowns = [1 - fresh.steps_per_second / stored.steps_per_second for fresh, stored in pairs]
+    fresh, stored = pairs[0]
     same = "same levels" if fresh.served == stored.served else f"{stored.served} read back"
+    each = ", ".join(f"{slowdown:.1%}" for slowdown in slowdowns)
     return (
         f"{game:12s} d={difficulty:4.2f} {learner:5s} prefetch {prefetch}  "
-        f"levels read back {stored.steps_per_second:5.0f} steps/s, "
-        f"generated {fresh.steps_per_second:5.0f} steps/s = {slowdown:6.1%} slower  "
+        f"{np.median(slowdowns):6.1%} slower (pairs: {each}); "
+        f"levels read back {np.mean([s.steps_per_second for _, s in pairs]):5.0f} steps/s, "
+        f"generated {np.mean([f.steps_per_second for f, _ in pairs]):5.0f} steps/s  "
         f"({fresh.served} levels, {same}, episodes of {fresh.episode_length:4.0f} steps; "
-        f"resets waited {fresh.waited:5.1%} of the wall time)"
+        f"resets waited {np.mean([f.waited for f, _ in pairs]):5.1%} of the wall time)"
     )
 
 
@@ -215,6 +224,8 @@ def main() -> None:
                         help="the level source's prefetch settings to train with")
     parser.add_argument("--learners", nargs="+", default=list(LEARNERS), choices=LEARNERS,
                         help="gvgai: what gvgai train runs; mlp: a cheap plain A2C")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="pairs of training runs per line (the line gives their median)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for game in args.games:
@@ -225,7 +236,7 @@ def main() -> None:
             for difficulty in args.difficulties:
                 for learner, prefetch in itertools.product(args.learners, args.prefetch):
                     print(training_slowdown(game, difficulty, args.train_steps, prefetch,
-                                            learner), flush=True)
+                                            learner, args.repeats), flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 

@@ -321,6 +321,8 @@ def test_the_generator_process_serves_verified_levels_at_low_priority():
         if hasattr(os, "getpriority"):
             niceness = os.getpriority(os.PRIO_PROCESS, generator.pid)
             assert niceness > os.getpriority(os.PRIO_PROCESS, 0)
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(generator.pid) == os.SCHED_IDLE
     finally:
         generator.close()
     with pytest.raises(ProcessLookupError):
