@@ -15,11 +15,12 @@ the environment calls it with its own generator at every reset. Keyword argument
   by a child process at the lowest CPU priority (:class:`GeneratorProcess`); 0 checks each
   level at its reset, in the environment's own process. Checking a level costs from about a
   millisecond (easy Frogs) to a few hundred (hard Boulderdash), and a reset in one vectorized
-  worker stalls every worker's step. A niced child works in the CPU time that training leaves
+  worker stalls every worker's step. The child works in the CPU time that training leaves
   idle, or, when a reset has to wait for it, in the time that the waiting frees; a thread in
   the environment's process would hold its interpreter lock and stall its steps instead
-  (``scripts/bench_generators.py`` measures how much generating slows A2C: with a thread,
-  Zelda at d = 1 trained 20 % slower and Solarfox 50 %, with the child 10-15 % and 37 %). The
+  (``scripts/bench_generators.py`` measures how much generating slows training: with a
+  thread, plain A2C at d = 1 trained 20 % slower on Zelda and 50 % on Solarfox; ``gvgai
+  train`` with the child, -1 % and 7 %). The
   price is reproducibility: the prefetched levels' seeds come from a stream seeded by the
   first reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
@@ -84,8 +85,9 @@ class GeneratorProcess:
 
     Verifying in a thread of the environment's own process would hold its interpreter lock
     for milliseconds at a time, stalling every step of a vectorized run that waits for that
-    environment; a niced child process only takes CPU time that nothing else wants, or, when
-    a reset has to wait for it, time that the waiting frees.
+    environment; a child process at the lowest priority (:func:`yield_the_cpu`) only takes
+    CPU time that nothing else wants, or, when a reset has to wait for it, time that the
+    waiting frees.
     """
 
     def __init__(self, game: str) -> None:
