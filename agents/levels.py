@@ -61,10 +61,12 @@ class LevelSet:
         from this set at every reset (a fresh generator source for generated levels)."""
         if self.levels:
             return self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)
-        from generators.pcg import PCGLevelSource
+        from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
 
         num_levels = PLR_LEVELS if self.curriculum == PLR else None
-        return PCGLevelSource(game, difficulty=self.start_difficulty, num_levels=num_levels)
+        prefetch = PREFETCH_FIXED if self.difficulty is not None else PREFETCH
+        return PCGLevelSource(game, difficulty=self.start_difficulty, num_levels=num_levels,
+                              prefetch=prefetch)
 
     @property
     def start_difficulty(self) -> float:

@@ -44,7 +44,7 @@ from stable_baselines3.common.vec_env import SubprocVecEnv
 from agents.config import A2C_ROLLOUT, TrainConfig
 from agents.train import FAST_START_METHOD, Levels, new_model
 from generators import GENERATORS, MAX_TRIES, draws
-from generators.pcg import PCGLevelSource
+from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
 from gvgai_py import Level, env_id
 
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -220,8 +220,10 @@ def main() -> None:
     parser.add_argument("--levels", type=int, default=10, help="level seeds per difficulty")
     parser.add_argument("--train-steps", type=int, default=0,
                         help="also time training with fresh levels (0: skip)")
-    parser.add_argument("--prefetch", type=int, nargs="+", default=[0, 2],
-                        help="the level source's prefetch settings to train with")
+    parser.add_argument("--prefetch", type=int, nargs="+",
+                        default=[0, PREFETCH, PREFETCH_FIXED],
+                        help="the level source's prefetch settings to train with (gvgai train "
+                             f"uses {PREFETCH_FIXED} for pcg:D)")
     parser.add_argument("--learners", nargs="+", default=list(LEARNERS), choices=LEARNERS,
                         help="gvgai: what gvgai train runs; mlp: a cheap plain A2C")
     parser.add_argument("--repeats", type=int, default=1,

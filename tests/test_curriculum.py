@@ -208,3 +208,18 @@ def test_plr_steers_a_real_run():
         assert set(levels[8:]) <= set(plr.levels) and len(levels) > 8
     assert plr.seen.sum() >= 2 and (plr.scores[plr.seen] > 0).all()
     assert logged.values["curriculum/seen_fraction"] == plr.seen.mean()
+
+
+def test_fixed_difficulty_training_levels_are_prefetched_deeper_than_curricula():
+    """``pcg:D`` levels can never go stale, so ``gvgai train`` keeps more of them on their way;
+    a curriculum's levels would be served at an old difficulty."""
+    from agents.levels import parse_level_set
+    from generators.pcg import PREFETCH, PREFETCH_FIXED
+
+    assert PREFETCH_FIXED > PREFETCH
+    for word, depth in (("pcg:0.5", PREFETCH_FIXED), ("ppcg", PREFETCH), ("plr", PREFETCH)):
+        source = parse_level_set("frogs", word, training=True).level_source("frogs")
+        try:
+            assert source.prefetch == depth, word
+        finally:
+            source.close()
