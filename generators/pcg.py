@@ -20,10 +20,10 @@ the environment calls it with its own generator at every reset. Keyword argument
   idle, or, when a reset has to wait for it, in the time that the waiting frees; a thread in
   the environment's process would hold its interpreter lock and stall its steps instead
   (``scripts/bench_generators.py`` measures how much generating slows training: with a
-  thread, plain A2C at d = 1 trained 20 % slower on Zelda and 50 % on Solarfox; ``gvgai
-  train`` with the child, -1 % and 7 %). The
-  price is reproducibility: the prefetched levels' seeds come from a stream seeded by the
-  first reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
+  thread, before the child replaced it, plain A2C at d = 1 trained 20 % slower on Zelda and
+  50 % on Solarfox; ``gvgai train`` with the child, -1 % and 7 %). The price is
+  reproducibility: the prefetched levels' seeds come from a stream seeded by the first
+  reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
   served at their old difficulty (``info`` says which).
 

@@ -154,7 +154,6 @@ def test_a_level_object_can_be_passed_directly(env_id):
     assert np.array_equal(from_object.reset(seed=2)[0], env.reset(seed=2)[0])
 
 
-
 def test_start_game_is_the_state_a_seeded_reset_starts_from(env_id):
     """Searches start from start_game(level, seed): the same ticks must follow as after
     reset(seed=seed), random draws included."""
