@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.planning import Plan, cells_of, without_avatar
+from generators.planning import Plan, cells_of, game_over, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -253,8 +253,7 @@ class Crossing:
 def plan_crossing(start: Game, max_ticks: int) -> Plan | None:
     """The winning action sequence from ``start`` with the fewest ticks, ending by tick
     ``max_ticks``; None when the level is outside the model (see :meth:`Crossing.of`)."""
-    frog = start.avatar
-    if frog is None or frog.disabled or start.ended:
+    if game_over(start):
         return Plan(None, True, 0)
     crossing = Crossing.of(start)
     if crossing is None:

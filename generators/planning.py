@@ -30,6 +30,12 @@ class Plan:
     """Ticks the planner searched (and world ticks it played)."""
 
 
+def game_over(game: Game) -> bool:
+    """No plan can win from ``game``: its avatar is gone or disabled, or the game has ended."""
+    avatar = game.avatar
+    return avatar is None or avatar.disabled or game.ended
+
+
 def without_avatar(start: Game) -> Game:
     """A copy of ``start`` with its avatar removed, to be stepped with any action: nobody acts,
     and everything else moves, spawns and draws random numbers as it would with the avatar.

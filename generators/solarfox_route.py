@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 import itertools
 
-from generators.planning import Plan, cells_of, grid_moves, without_avatar
+from generators.planning import Plan, cells_of, game_over, grid_moves, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -180,12 +180,12 @@ def plan_route(start: Game, max_ticks: int) -> Plan | None:
     """A winning action sequence from ``start`` that ends by tick ``max_ticks``, found by a
     nearly greedy best-first search over flights; None when the state is outside the model
     (see :meth:`Route.of`)."""
-    ship = start.avatar
-    if ship is None or ship.disabled or start.ended:
+    if game_over(start):
         return Plan(None, True, 0)
     route = Route.of(start)
     if route is None:
         return None
+    ship = start.avatar
     horizon = max_ticks - start.tick
     cols = route.cols
     everything = (1 << len(route.items)) - 1

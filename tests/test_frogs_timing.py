@@ -168,6 +168,14 @@ def test_a_frog_that_must_drown_exhausts_the_search():
     assert verdict.expanded < 50
 
 
+def test_a_drowned_frog_has_no_plan():
+    start = start_game(Level.from_string(RIVER_WITHOUT_LOGS, "frogs"), 0)
+    start.step("UP")  # into the water
+    assert start.lost
+    plan = plan_crossing(start, 2000)
+    assert plan.actions is None and plan.exhausted
+
+
 def test_verify_falls_back_to_the_search_when_a_plan_does_not_win(monkeypatch):
     monkeypatch.setitem(
         solvability.PLANNERS, "frogs", lambda start, max_ticks: Plan(["NIL"], False, 1)
