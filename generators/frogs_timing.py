@@ -39,9 +39,10 @@ Position = tuple[int, int]
 class World:
     """Logs and trucks of a Frogs game as the collisions of each tick see them.
 
-    Tick ``t`` counts from the start state. ``logs(t)`` lists (x, y, moved) for every log
-    present when tick ``t``'s collisions run, logs killed at the edge that tick included (the
-    engine still matches them); ``trucks(t)`` lists (x, y) after the tick's moves and wraps.
+    Tick ``t`` counts from the start state. ``logs(t)`` lists (x, y) for every log present
+    when tick ``t``'s collisions run, logs killed at the edge that tick included (the engine
+    still matches them); ``pulling(t)``, those that moved in the tick (the same list when all
+    did); ``trucks(t)`` lists (x, y) after the tick's moves and wraps.
     """
 
     def __init__(self, start: Game) -> None:
@@ -49,33 +50,39 @@ class World:
         self._game = without_avatar(start)
         self._log_types = compiled.leaf_ids("log")
         self._truck_types = compiled.leaf_ids("truck")
-        self._logs: list[list[tuple[int, int, bool]]] = []
+        self._logs: list[list[tuple[int, int]]] = []
+        self._pulling: list[list[tuple[int, int]]] = []
         self._trucks: list[list[tuple[int, int]]] = []
         self.pull_steps = {compiled.types[tid].step for tid in self._log_types}
         """Pixels a log moves per move (one value in Frogs: every log has the same speed)."""
         self.pull_directions = {compiled.types[tid].orientation for tid in self._log_types}
 
-    def logs(self, tick: int) -> list[tuple[int, int, bool]]:
+    def logs(self, tick: int) -> list[tuple[int, int]]:
         self._play_until(tick)
         return self._logs[tick]
+
+    def pulling(self, tick: int) -> list[tuple[int, int]]:
+        self._play_until(tick)
+        return self._pulling[tick]
 
     def trucks(self, tick: int) -> list[tuple[int, int]]:
         self._play_until(tick)
         return self._trucks[tick]
 
     def _play_until(self, tick: int) -> None:
-        game = self._game
+        game, dynamic = self._game, self._game.dynamic
+        log_types, truck_types = self._log_types, self._truck_types
         while len(self._logs) <= tick:
-            before = [s for tid in self._log_types for s in game.dynamic[tid]]
+            before = [s for tid in log_types for s in dynamic[tid]]
             game.step("NIL")
-            # Logs killed this tick are gone from ``dynamic`` but keep their last position;
-            # logs spawned this tick are new in it.
-            known = set(map(id, before))
-            now = [s for tid in self._log_types for s in game.dynamic[tid]]
-            logs = before + [s for s in now if id(s) not in known]
-            self._logs.append([(s.x, s.y, s.x != s.last_x or s.y != s.last_y) for s in logs])
-            trucks = [s for tid in self._truck_types for s in game.dynamic[tid]]
-            self._trucks.append([(s.x, s.y) for s in trucks])
+            # Logs killed this tick are gone from ``dynamic`` but keep their last position.
+            logs = [s for tid in log_types for s in dynamic[tid]]
+            logs += [s for s in before if s.killed]
+            at = [(s.x, s.y) for s in logs]
+            still = [s for s in logs if s.x == s.last_x and s.y == s.last_y]  # spawned
+            self._logs.append(at)
+            self._pulling.append([(s.x, s.y) for s in logs if s not in still] if still else at)
+            self._trucks.append([(s.x, s.y) for tid in truck_types for s in dynamic[tid]])
 
 
 class _Board:
@@ -84,7 +91,7 @@ class _Board:
 
     Bit ``row * stride + x + block`` stands for the frog at (x, row * block). Unused guard
     bits, more than any shift along a row, separate the rows, so that no shift carries a
-    position into another row; :meth:`shifted` clears them again.
+    position into another row; :meth:`moved` clears them again.
 
     A frog more than a cell off-screen can never come back (a move of one cell still ends
     partly off-screen and is stepped back, and logs only carry it further left), nor can it
@@ -120,13 +127,12 @@ class _Board:
             board ^= lowest
         return found
 
-    def shifted(self, board: int, rows: int, xs: int) -> int:
-        """The positions (x, y) with (x + xs, y + rows * block) in ``board``."""
-        offset = rows * self.stride + xs
+    def moved(self, board: int, offset: int) -> int:
+        """The positions of ``board`` moved by ``offset`` bits (rows * stride + pixels)."""
         if offset > 0:
-            return (board >> offset) & self.valid
+            return (board << offset) & self.valid
         if offset < 0:
-            return (board << -offset) & self.valid
+            return (board >> -offset) & self.valid
         return board
 
     def touching_cells(self, cells: set[int], cols: int) -> int:
@@ -156,9 +162,9 @@ class _Board:
         return ((1 << (hi - lo)) - 1) << (y // self.block * self.stride + lo)
 
 
-Moves = list[tuple[str, int, int, int]]
-"""(action, rows, xs, sources): from every position of the board ``sources`` the action left
-the frog alive, (rows, xs) away."""
+Hazards = tuple[int, int, int, int]
+"""One tick's boards: (on a log, on a log that moved, on a truck, dead if it ends the tick
+there shielded by the logs there only: on a truck, or in water off every log)."""
 
 
 class Crossing:
@@ -179,12 +185,14 @@ class Crossing:
             return board.touching_cells(cells_of(start, name), start.cols)
 
         self.goal, self.wall, self.water = touching("goal"), touching("wall"), touching("water")
-        self.moves = []
+        self.moves: list[tuple[str, int, int]] = []
+        """(action, bits the frog's position moves by, the positions from which that move
+        lands fully on screen); elsewhere the move is stepped back at once."""
         for action in start.compiled.actions:
             dx, dy = ACTION_DIRECTIONS[action]
-            # Where the move lands fully on screen; elsewhere it is stepped back at once.
-            inside = board.shifted(board.on_screen, dy, dx * stride) if dx or dy else None
-            self.moves.append((action, dy, dx * stride, inside))
+            offset = dy * board.stride + dx * stride
+            self.moves.append((action, offset, board.moved(board.on_screen, -offset)))
+        self._hazards: list[Hazards] = []
 
     @classmethod
     def of(cls, start: Game) -> Crossing | None:
@@ -192,62 +200,84 @@ class Crossing:
         world = World(start)
         pulls = {(dx * step, dy * step) for step in world.pull_steps
                  for dx, dy in world.pull_directions}
-        rows = [frog.y, *(y for _, y, _ in world.logs(0)), *(y for _, y in world.trucks(0))]
+        rows = [frog.y, *(y for _, y in world.logs(0)), *(y for _, y in world.trucks(0))]
         if len(pulls) > 1 or any(dx > 0 or dy for dx, dy in pulls):
             return None
         if any(y % start.block for y in rows):
             return None
         return cls(start, world, next(iter(pulls), (0, 0))[0])
 
-    def tick(self, tick: int, frontier: int) -> tuple[Moves, Moves]:
-        """Play tick ``tick`` from every position of ``frontier``: (the moves that touch the
-        goal, the moves that leave the frog alive)."""
-        board, world = self.board, self.world
-        shifted = board.shifted
-        logs = world.logs(tick)
-        on_log = board.touching_sprites([(x, y) for x, y, _ in logs])
-        pulling = board.touching_sprites([(x, y) for x, y, moved in logs if moved])
-        truck = board.touching_sprites(world.trucks(tick))
-        won: Moves = []
-        survived: Moves = []
-        for action, rows, xs, inside in self.moves:
-            if inside is None:  # no move: stay, or ride a log that moved
-                landings = [(0, 0, frontier, on_log, pulling)]
-            else:
-                landings = [
-                    (rows, xs, frontier & inside, shifted(on_log, rows, xs), None),
-                    (0, 0, frontier & ~inside, on_log, None),
-                ]
-            for rows_, xs_, sources, shield, pulled in landings:
-                if not sources:
-                    continue
-                at_goal = sources & shifted(self.goal, rows_, xs_)
-                if at_goal:
-                    won.append((action, rows_, xs_, at_goal))
-                ends = [(rows_, xs_, sources & ~at_goal)]
-                if pulled is not None:
-                    ends = [(0, self.pull, ends[0][2] & pulled), (0, 0, ends[0][2] & ~pulled)]
-                for end_rows, end_xs, end_sources in ends:
-                    blocked = shifted(self.wall, end_rows, end_xs)
-                    for final_rows, final_xs, group in (
-                        (end_rows, end_xs, end_sources & ~blocked),
-                        (0, 0, end_sources & blocked),
-                    ):
-                        if not group:
-                            continue
-                        death = shifted(truck, final_rows, final_xs) | (
-                            shifted(self.water, final_rows, final_xs) & ~shield
-                        )
-                        alive = group & ~death
-                        if alive:
-                            survived.append((action, final_rows, final_xs, alive))
-        return won, survived
+    def hazards(self, tick: int) -> Hazards:
+        """Where logs and trucks are when tick ``tick``'s collisions run, as boards."""
+        while len(self._hazards) <= tick:
+            t = len(self._hazards)
+            touching, world = self.board.touching_sprites, self.world
+            logs, moved = world.logs(t), world.pulling(t)
+            on_log = touching(logs)
+            pulling = on_log if moved is logs else touching(moved)
+            truck = touching(world.trucks(t))
+            self._hazards.append((on_log, pulling, truck, truck | (self.water & ~on_log)))
+        return self._hazards[tick]
 
-    def next_frontier(self, survived: Moves) -> int:
+    def play(self, tick: int, move: int, sources: int) -> tuple[int, int]:
+        """Play ``self.moves[move]`` in tick ``tick`` from every position of ``sources``: (the
+        sources from which it touches the goal, the positions it leaves the frog alive at)."""
+        on_log, pulling, truck, death = self.hazards(tick)
+        goal, wall = self.goal, self.wall
+        shift = self.board.moved
+        _, offset, inside = self.moves[move]
+        if not offset:  # no move: stay, or ride a log that moved
+            wins = sources & goal
+            rest = sources & ~goal
+            alive = rest & ~pulling & ~death
+            pulled = rest & pulling
+            if pulled:  # shielded by the log that pulls it, wherever a wall leaves it
+                landed = shift(pulled, self.pull)
+                alive |= landed & ~wall & ~truck
+                alive |= shift(landed & wall, -self.pull) & ~truck
+            return wins, alive
+        stuck = sources & ~inside
+        landed = shift(sources & inside, offset)
+        wins = shift(landed & goal, -offset) or stuck & goal
+        landed &= ~goal
+        alive = landed & ~wall & ~death | stuck & ~goal & ~death
+        blocked = landed & wall
+        if blocked:  # stepped back, shielded only by a log where the move landed
+            shield = shift(blocked & on_log, -offset)
+            alive |= shift(blocked, -offset) & ~(truck | self.water & ~shield)
+        return wins, alive
+
+    def tick(self, tick: int, frontier: int) -> tuple[tuple[str, int] | None, int]:
+        """Play tick ``tick`` from every position of ``frontier``: (the first action that
+        touches the goal and the positions it does so from, or None; every position the frog
+        can be alive at after the tick)."""
+        won = None
         reached = 0
-        for _, rows, xs, alive in survived:
-            reached |= self.board.shifted(alive, -rows, -xs)
-        return reached
+        for move, (action, _, _) in enumerate(self.moves):
+            wins, alive = self.play(tick, move, frontier)
+            if wins and won is None:
+                won = action, wins
+            reached |= alive
+        return won, reached
+
+    def walk_back(self, frontiers: list[int], at: int) -> list[str]:
+        """The actions that lead from the start, through ``frontiers`` (the positions of each
+        tick before), to the position ``at``; of several, the first actions in ``moves``."""
+        plan = []
+        for tick in reversed(range(len(frontiers))):
+            action, at = self._step_to(tick, frontiers[tick], at)
+            plan.append(action)
+        return plan[::-1]
+
+    def _step_to(self, tick: int, frontier: int, at: int) -> tuple[str, int]:
+        """The first action, and the position of ``frontier`` it starts from, that leaves the
+        frog alive at ``at`` after tick ``tick``."""
+        shift = self.board.moved
+        for move, (action, offset, _) in enumerate(self.moves):
+            for source in (shift(at, -(offset or self.pull)), at):  # moved or stepped back
+                if source & frontier and self.play(tick, move, source)[1] & at:
+                    return action, source
+        raise AssertionError("a position the frog reached has no way in")
 
 
 def plan_crossing(start: Game, max_ticks: int) -> Plan | None:
@@ -259,18 +289,18 @@ def plan_crossing(start: Game, max_ticks: int) -> Plan | None:
     if crossing is None:
         return None
     frontier = crossing.start
-    layers: list[Moves] = []
+    frontiers: list[int] = []
     horizon = max_ticks - start.tick
     for tick in range(horizon):
-        won, survived = crossing.tick(tick, frontier)
+        won, reached = crossing.tick(tick, frontier)
         if won:
-            action, _, _, sources = won[0]
-            plan = _walk_back(crossing.board, layers, action, sources)
-            return Plan(plan, False, tick + 1)
-        frontier = crossing.next_frontier(survived)
+            action, sources = won
+            plan = crossing.walk_back(frontiers, sources & -sources)
+            return Plan([*plan, action], False, tick + 1)
+        frontiers.append(frontier)
+        frontier = reached
         if not frontier:
             return Plan(None, True, tick + 1)
-        layers.append(survived)
     return Plan(None, False, horizon)
 
 
@@ -282,20 +312,6 @@ def reachable(start: Game, ticks: int) -> list[set[Position]] | None:
         return None
     frontier, found = crossing.start, []
     for tick in range(ticks):
-        frontier = crossing.next_frontier(crossing.tick(tick, frontier)[1])
+        frontier = crossing.tick(tick, frontier)[1]
         found.append(crossing.board.positions(frontier))
     return found
-
-
-def _walk_back(board: _Board, layers: list[Moves], action: str, sources: int) -> list[str]:
-    """The actions that lead to the lowest position of ``sources``, then ``action``."""
-    at = sources & -sources
-    plan = [action]
-    for survived in reversed(layers):
-        for previous, rows, xs, alive in survived:
-            before = board.shifted(at, rows, xs)
-            if before & alive:
-                plan.append(previous)
-                at = before
-                break
-    return plan[::-1]
