@@ -42,6 +42,7 @@ Levels are memoised per process (:data:`CACHE_SIZE` most recent), so a replayed 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -71,6 +72,9 @@ SEED_SPACE = 2**31
 CACHE_SIZE = 4096
 UNSOLVABLE_IN_A_ROW = 3
 """A name whose draws all fail verification is skipped; this many in a row is a real problem."""
+YOUNG_COLLECTION_EVERY = 10_000
+"""Allocations between the generator process's collections of young objects (Python's
+default: 700); see :func:`quiet_collector`."""
 PREFETCH = 2
 """Default prefetch depth: few levels at an old difficulty when a curriculum moves it."""
 PREFETCH_FIXED = 4
@@ -323,6 +327,18 @@ def yield_the_cpu() -> None:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
+def quiet_collector() -> None:
+    """Keep Python's cycle collector off a process that only generates levels: the objects of
+    the modules imported so far live as long as the process, so they are frozen out of every
+    collection, and young objects are collected every :data:`YOUNG_COLLECTION_EVERY`
+    allocations instead of 700, since a search makes and drops many small ones. Serving 1,500
+    Frogs levels at d = 1, a level cost 5.4 ms instead of 5.8, and none of the 28 full
+    collections (24 ms each, walking the levels kept for replay) was left."""
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
+
+
 if __name__ == "__main__":
     yield_the_cpu()
+    quiet_collector()
     serve(sys.argv[1], sys.stdin, sys.stdout)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import itertools
 import os
 import tempfile
@@ -44,7 +45,7 @@ from stable_baselines3.common.vec_env import SubprocVecEnv
 from agents.config import A2C_ROLLOUT, TrainConfig
 from agents.train import FAST_START_METHOD, Levels, new_model
 from generators import GENERATORS, MAX_TRIES, draws
-from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
+from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource, quiet_collector
 from gvgai_py import Level, env_id
 
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -230,9 +231,16 @@ def main() -> None:
                         help="pairs of training runs per line (the line gives their median)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    # Part 1 generates with the collector set as in the generator processes, so that no full
+    # collection walks the objects of torch and stable-baselines3, which they never import;
+    # the training of part 2 runs with Python's defaults again.
+    threshold = gc.get_threshold()
+    quiet_collector()
     for game in args.games:
         for difficulty in args.difficulties:
             print(supply_rate(game, difficulty, args.levels), flush=True)
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
     if args.train_steps:
         for game in args.games:
             for difficulty in args.difficulties:
