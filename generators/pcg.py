@@ -324,7 +324,10 @@ def yield_the_cpu() -> None:
     if hasattr(os, "nice"):
         os.nice(19)
     if hasattr(os, "SCHED_IDLE"):
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        # Linux lets any process lower itself to this class, but a sandbox may forbid the
+        # call; nice 19 alone is still a low priority, and far better than no levels at all.
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def quiet_collector() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from dataclasses import fields
 from functools import partial
 from importlib.metadata import entry_points
@@ -327,6 +329,23 @@ def test_the_generator_process_serves_verified_levels_at_low_priority():
         generator.close()
     with pytest.raises(ProcessLookupError):
         os.kill(generator.pid, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no idle scheduling class here")
+def test_a_generator_process_denied_the_idle_class_still_lowers_its_priority():
+    """A sandbox that forbids ``sched_setscheduler`` must not stop the level supply."""
+    script = (
+        "import os\n"
+        "def refuse(*args):\n"
+        "    raise PermissionError(1, 'Operation not permitted')\n"
+        "os.sched_setscheduler = refuse\n"
+        "from generators.pcg import yield_the_cpu\n"
+        "yield_the_cpu()\n"
+        "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def test_closing_the_generator_with_a_request_half_written_does_not_raise():
