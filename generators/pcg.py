@@ -21,7 +21,7 @@ the environment calls it with its own generator at every reset. Keyword argument
   the environment's process would hold its interpreter lock and stall its steps instead
   (``scripts/bench_generators.py`` measures how much generating slows training: with a
   thread, before the child replaced it, plain A2C at d = 1 trained 20 % slower on Zelda and
-  50 % on Solarfox; ``gvgai train`` with the child, -1 % and 7 %). The price is
+  50 % on Solarfox; ``gvgai train`` with the child, 4 % and 9 %). The price is
   reproducibility: the prefetched levels' seeds come from a stream seeded by the first
   reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
   ``prefetch`` levels already checked (or being checked) when the difficulty changes are
@@ -80,7 +80,8 @@ PREFETCH = 2
 PREFETCH_FIXED = 4
 """Prefetch depth for levels whose difficulty never moves (``gvgai train --levels pcg:D``):
 none can go stale, and short episodes need more on their way (beginners lose a Frogs level
-at d = 1 every 15 steps; training on them, resets waited 7% of the time with 2, 2% with 4)."""
+at d = 1 every 15 steps; training on them, resets waited 3.6% of the time with 2, about 1%
+with 4)."""
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -336,7 +337,7 @@ def quiet_collector() -> None:
     collection, and young objects are collected every :data:`YOUNG_COLLECTION_EVERY`
     allocations instead of 700, since a search makes and drops many small ones. Serving 1,500
     Frogs levels at d = 1, a level cost 5.4 ms instead of 5.8, and none of the 28 full
-    collections (24 ms each, walking the levels kept for replay) was left."""
+    collections (24 ms each) was left."""
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 

@@ -35,7 +35,7 @@ def sprite(
     symbol: str | None = None,
     **params: Any,
 ) -> SpriteNode:
-    """Shorthand for a :class:`SpriteNode`: ``sprite("boulder", "Missile", orientation="DOWN")``."""
+    """Shorthand for a :class:`SpriteNode`: ``sprite("rock", "Missile", orientation="DOWN")``."""
     return SpriteNode(name, sprite_class, dict(params), tuple(children), symbol)
 
 
