@@ -12,8 +12,8 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 from stable_baselines3.common.type_aliases import RolloutBufferSamples, Schedule
 from stable_baselines3.common.vec_env import VecNormalize
 
-from agents.auxiliary import CPCPolicyMixin, backward_after_zero_grad, record_cpc
-from agents.cpc import CPCOutput
+from gvgai_agents.auxiliary import CPCPolicyMixin, backward_after_zero_grad, record_cpc
+from gvgai_agents.cpc import CPCOutput
 
 
 class StorageOrderRolloutBuffer(RolloutBuffer):

@@ -20,10 +20,10 @@ from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.vec_env import VecEnv
 from stable_baselines3.dqn.policies import DQNPolicy
 
-from agents.a2c_cpc import A2CCPC, CPCActorCriticPolicy
-from agents.config import A2C_ROLLOUT
-from agents.dqn_cpc import DQNCPC, CPCDQNPolicy
-from agents.extractors import policy_kwargs_for
+from gvgai_agents.a2c_cpc import A2CCPC, CPCActorCriticPolicy
+from gvgai_agents.config import A2C_ROLLOUT
+from gvgai_agents.dqn_cpc import DQNCPC, CPCDQNPolicy
+from gvgai_agents.extractors import policy_kwargs_for
 from gvgai_py.cli import CLIError
 
 METADATA_ATTRIBUTE = "gvgai"

@@ -18,7 +18,7 @@ import numpy as np
 import torch as th
 from stable_baselines3.common.logger import Logger
 
-from agents.cpc import CPCHead, CPCOutput
+from gvgai_agents.cpc import CPCHead, CPCOutput
 
 
 class CPCPolicyMixin:

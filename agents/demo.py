@@ -11,8 +11,8 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
-from agents.config import TrainConfig
-from agents.levels import GENERATOR_MODULES, HUMAN, PPCG
+from gvgai_agents.config import TrainConfig
+from gvgai_agents.levels import GENERATOR_MODULES, HUMAN, PPCG
 
 DEMO_STEPS = 150_000
 EVAL_EPISODES = 50
@@ -41,8 +41,8 @@ def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,
         episodes: int = EVAL_EPISODES) -> Path:
     """Train, evaluate on our levels (and generated ones), print the table and where the
     TensorBoard logs are; returns the run directory."""
-    from agents.evaluate import report  # heavy: torch and SB3
-    from agents.train import FINAL_MODEL, TENSORBOARD, train
+    from gvgai_agents.evaluate import report  # heavy: torch and SB3
+    from gvgai_agents.train import FINAL_MODEL, TENSORBOARD, train
 
     generated = all(find_spec(module) for module in GENERATOR_MODULES)
     if not generated:

@@ -12,8 +12,8 @@ from stable_baselines3.common.buffers import ReplayBuffer
 from stable_baselines3.common.type_aliases import Schedule
 from stable_baselines3.dqn.policies import DQNPolicy
 
-from agents.auxiliary import CPCPolicyMixin, backward_after_zero_grad, record_cpc
-from agents.cpc import CPCOutput
+from gvgai_agents.auxiliary import CPCPolicyMixin, backward_after_zero_grad, record_cpc
+from gvgai_agents.cpc import CPCOutput
 
 
 class WindowReplayBuffer(ReplayBuffer):

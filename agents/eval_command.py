@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError(f"--{name.replace('_', '-')} must be positive, got {value}")
     import torch
 
-    from agents.evaluate import report
+    from gvgai_agents.evaluate import report
 
     torch.set_num_threads(args.torch_threads)
 
@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
 def resolve_paths(model: Path, out: Path | None) -> tuple[Path, Path]:
     """The model file a MODEL|RUN_DIR argument names, and where its report goes."""
-    from agents.callbacks import latest_checkpoint
-    from agents.train import CHECKPOINTS, FINAL_MODEL
+    from gvgai_agents.callbacks import latest_checkpoint
+    from gvgai_agents.train import CHECKPOINTS, FINAL_MODEL
 
     if model.is_dir():
         run_dir = model

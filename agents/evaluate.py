@@ -17,9 +17,9 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.base_class import BaseAlgorithm
 
-from agents.algorithms import load_model, model_metadata, read_metadata
-from agents.callbacks import save_atomically
-from agents.levels import LevelSequence, LevelSet, make_env, parse_level_set
+from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
+from gvgai_agents.callbacks import save_atomically
+from gvgai_agents.levels import LevelSequence, LevelSet, make_env, parse_level_set
 from gvgai_py import env_id
 from gvgai_py.cli import CLIError
 

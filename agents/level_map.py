@@ -157,7 +157,7 @@ def game_level_files(game: str, directory: Path) -> list[Path]:
 def generated_levels(game: str, count: int, seed: int = 0) -> list[tuple[float, Level]]:
     """``count`` verified generated levels at difficulties spread evenly over [0, 1], level
     seeds ``seed``, ``seed + 1``, ...: the levels a ``pcg`` training source can draw."""
-    from generators import generate_verified  # only this command needs the generators
+    from gvgai_generators import generate_verified  # only this command needs the generators
 
     difficulties = np.linspace(0.0, 1.0, count)
     return [(float(d), generate_verified(game, float(d), seed + i)[0])

@@ -30,7 +30,7 @@ CURRICULA = (PPCG, PLR)
 PLR_LEVELS = 500
 """Size of PLR's level set: level seeds ``0 .. PLR_LEVELS - 1``."""
 PLR_DIFFICULTY = 1.0
-GENERATOR_MODULES = ("generators.pcg", "generators.curriculum")
+GENERATOR_MODULES = ("gvgai_generators.pcg", "gvgai_generators.curriculum")
 
 
 def require_generators(word: str) -> None:
@@ -61,7 +61,7 @@ class LevelSet:
         from this set at every reset (a fresh generator source for generated levels)."""
         if self.levels:
             return self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)
-        from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
+        from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
 
         num_levels = PLR_LEVELS if self.curriculum == PLR else None
         prefetch = PREFETCH_FIXED if self.difficulty is not None else PREFETCH
@@ -79,7 +79,7 @@ class LevelSet:
         """``(rows, cols)`` that fits every level of the set."""
         if self.levels:
             return max(lvl.height for lvl in self.levels), max(lvl.width for lvl in self.levels)
-        from generators import max_size
+        from gvgai_generators import max_size
 
         return tuple(max_size(game))
 
@@ -174,7 +174,7 @@ def make_env(
     env = gym.make(env_id(game), level=level, obs_type=obs_type, size=size,
                    max_steps=max_episode_steps)
     if level_set.curriculum == PLR:
-        from generators.pcg import LevelQueue
+        from gvgai_generators.pcg import LevelQueue
 
         env = LevelQueue(env, level)
     return env

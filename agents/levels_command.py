@@ -42,8 +42,8 @@ def run_map(args: argparse.Namespace) -> int:
         raise CLIError(f"unknown game {args.game!r} (known: {', '.join(GAMES)})")
     if args.count < 2:
         raise CLIError(f"--count must be at least 2, got {args.count}")
-    from agents.level_map import draw_map, game_level_files, generated_levels
-    from agents.levels import HUMAN, parse_level_set
+    from gvgai_agents.level_map import draw_map, game_level_files, generated_levels
+    from gvgai_agents.levels import HUMAN, parse_level_set
     from gvgai_py import Level
 
     ours = parse_level_set(game, HUMAN, training=False).levels

@@ -16,7 +16,7 @@ game's levels of a folder (``--extra-test-levels``). Generated test levels use l
 Everything lands in ``out``:
 
     test_levels/pcg_<d>/seed_<N>.txt  the generated test levels (written once, then reused)
-    runs/<condition>/s<seed>/         one training run (see agents.train), and in it
+    runs/<condition>/s<seed>/         one training run (see gvgai_agents.train), and in it
         study_eval/<test set>.json    its evaluation on one test set (cached)
     runs/<condition>/s<seed>.log      that run's training output
     results.csv                       one row per run and test set (:data:`RESULT_COLUMNS`)
@@ -47,10 +47,10 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from agents.config import ALGOS, CPC_ALGOS, TrainConfig
-from agents.level_map import game_level_files
-from agents.levels import HUMAN, LevelSet, parse_level_set
-from generators.pcg import SEED_SPACE
+from gvgai_agents.config import ALGOS, CPC_ALGOS, TrainConfig
+from gvgai_agents.level_map import game_level_files
+from gvgai_agents.levels import HUMAN, LevelSet, parse_level_set
+from gvgai_generators.pcg import SEED_SPACE
 from gvgai_py import GAMES, Level
 from gvgai_py.cli import CLIError
 
@@ -58,7 +58,7 @@ from gvgai_py.cli import CLIError
 TEST_LEVEL_SEEDS = range(SEED_SPACE, 2 * SEED_SPACE)
 """Level seeds of generated test levels, disjoint from every training level seed: the ``pcg``
 level source draws training seeds from ``range(SEED_SPACE)`` (or the smaller
-``range(num_levels)``; PLR's ``range(agents.levels.PLR_LEVELS)``). A level is named by (seed,
+``range(num_levels)``; PLR's ``range(gvgai_agents.levels.PLR_LEVELS)``). A level is named by (seed,
 difficulty) (:func:`generators.generate_verified`); each test set takes the first seeds of this
 range whose level verifies."""
 EVAL_SEED = 1_000_000
@@ -250,7 +250,7 @@ def generated_test_set(game: str, difficulty: float, count: int, folder: Path) -
     """``count`` verified levels at ``difficulty`` from :data:`TEST_LEVEL_SEEDS`, stored in
     ``folder`` as ``seed_<N>.txt`` (kept: a study's test levels never change under it). A seed
     whose level cannot be verified is skipped, so the set takes the next one."""
-    from generators import UnsolvableLevelError, generate_verified
+    from gvgai_generators import UnsolvableLevelError, generate_verified
 
     folder.mkdir(parents=True, exist_ok=True)
     levels = []
@@ -295,7 +295,7 @@ def plan_runs(config: StudyConfig, test_sets: list[TestSet]) -> list[Run]:
     """Every condition x seed, seed by seed (an interrupted study has whole seeds of every
     condition), checked before anything trains: the options are valid, the levels exist, and
     runs already in ``out`` belong to this study."""
-    from agents.train import Levels  # heavy: torch and SB3
+    from gvgai_agents.train import Levels  # heavy: torch and SB3
 
     size_words = [word for test_set in test_sets for word in test_set.words]
     runs = [config.run(condition, seed, size_words)
@@ -309,7 +309,7 @@ def plan_runs(config: StudyConfig, test_sets: list[TestSet]) -> list[Run]:
 
 def check_belongs(run: Run) -> None:
     """Refuse a run folder left by a study with other settings (:data:`RUN_FIELDS`)."""
-    from agents.train import CONFIG_FILE
+    from gvgai_agents.train import CONFIG_FILE
 
     path = run.directory / CONFIG_FILE
     if not path.is_file():
@@ -324,9 +324,9 @@ def check_belongs(run: Run) -> None:
 
 def ensure_trained(config: TrainConfig) -> None:
     """Train the run to its final model, resuming an interrupted one; nothing if finished."""
-    from agents import train as training
-    from agents.algorithms import load_model
-    from agents.callbacks import latest_checkpoint, save_model
+    from gvgai_agents import train as training
+    from gvgai_agents.algorithms import load_model
+    from gvgai_agents.callbacks import latest_checkpoint, save_model
 
     run_dir = Path(config.logdir) / config.run_name
     if (run_dir / training.FINAL_MODEL).is_file():
@@ -346,9 +346,9 @@ def ensure_trained(config: TrainConfig) -> None:
 def evaluate_run(run: Run, test_sets: list[TestSet], episodes: int) -> list[dict[str, Any]]:
     """The run's :data:`RESULT_COLUMNS` rows, one per test set, from the cache when its key
     (model file, levels, episodes, seed) still matches."""
-    from agents import evaluate as evaluation
-    from agents.algorithms import load_model
-    from agents.train import FINAL_MODEL
+    from gvgai_agents import evaluate as evaluation
+    from gvgai_agents.algorithms import load_model
+    from gvgai_agents.train import FINAL_MODEL
 
     model_path = run.directory / FINAL_MODEL
     model_digest = file_digest(model_path)
@@ -557,7 +557,7 @@ def plot_curves(path: Path, runs: list[Run], tag: str, ylabel: str, title: str) 
     False, and no file, when no run logged it."""
     from matplotlib.figure import Figure  # Agg through Figure.savefig, no pyplot state
 
-    from agents.train import TENSORBOARD
+    from gvgai_agents.train import TENSORBOARD
 
     figure = Figure(figsize=(8, 5), layout="constrained")
     axes = figure.subplots()
@@ -633,7 +633,7 @@ def run_study(config: StudyConfig) -> list[Path]:
 
 # ------------------------------------------------------------------ files
 def write_text_atomically(path: Path, text: str) -> None:
-    from agents.callbacks import save_atomically
+    from gvgai_agents.callbacks import save_atomically
 
     save_atomically(path, lambda tmp: tmp.write_text(text))
 

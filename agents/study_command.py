@@ -12,7 +12,7 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-from agents.study import SMOKE_BUDGET, SUMMARY_FILE, StudyConfig, parse_conditions, run_study
+from gvgai_agents.study import SMOKE_BUDGET, SUMMARY_FILE, StudyConfig, parse_conditions, run_study
 from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
 

@@ -25,8 +25,8 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
 
-from agents.algorithms import ALGORITHMS, build_model, load_model
-from agents.callbacks import (
+from gvgai_agents.algorithms import ALGORITHMS, build_model, load_model
+from gvgai_agents.callbacks import (
     CURRICULUM_SUFFIX,
     REPLAY_BUFFER_SUFFIX,
     CheckpointCallback,
@@ -38,9 +38,9 @@ from agents.callbacks import (
     save_atomically,
     save_model,
 )
-from agents.config import TrainConfig, run_info
-from agents.evaluate import evaluate
-from agents.levels import (
+from gvgai_agents.config import TrainConfig, run_info
+from gvgai_agents.evaluate import evaluate
+from gvgai_agents.levels import (
     HUMAN,
     PLR_DIFFICULTY,
     PLR_LEVELS,
@@ -54,7 +54,7 @@ from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 
 if TYPE_CHECKING:
-    from generators.curriculum import Curriculum
+    from gvgai_generators.curriculum import Curriculum
 
 CONFIG_FILE = "config.json"
 FINAL_MODEL = "model.zip"
@@ -243,7 +243,7 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
     progress = ProgressBarCallback(config.steps)
     callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints, progress]
     if curriculum is not None:
-        from generators.curriculum import CurriculumCallback
+        from gvgai_generators.curriculum import CurriculumCallback
 
         callbacks.append(CurriculumCallback(curriculum))
     if config.eval_every and levels.test:
@@ -272,7 +272,7 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
 def new_curriculum(name: str, seed: int) -> Curriculum:
     """PPCG (Justesen et al.'s step 0.01 per episode, from difficulty 0) or PLR over the same
     level set that :meth:`agents.levels.LevelSet.level_source` draws from."""
-    from generators.curriculum import PrioritizedLevelReplay, ProgressivePCG
+    from gvgai_generators.curriculum import PrioritizedLevelReplay, ProgressivePCG
 
     if name == PPCG:
         return ProgressivePCG()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agents.config import TrainConfig
+from gvgai_agents.config import TrainConfig
 from gvgai_py.cli import CLIError
 
 
@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in vars(args).items() if k not in ("func", "command", "resume")}
-    from agents import train  # heavy: torch and SB3
+    from gvgai_agents import train  # heavy: torch and SB3
 
     if "resume" in args:
         extra = sorted(set(options) - {"steps"})

@@ -18,9 +18,9 @@ from types import ModuleType
 
 import numpy as np
 
-from generators import boulderdash, frogs, solarfox, zelda
-from generators.grid import check_difficulty
-from generators.solvability import Verdict, verify
+from gvgai_generators import boulderdash, frogs, solarfox, zelda
+from gvgai_generators.grid import check_difficulty
+from gvgai_generators.solvability import Verdict, verify
 from gvgai_py import Level
 
 GENERATORS: dict[str, ModuleType] = {

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.grid import (
+from gvgai_generators.grid import (
     Cell,
     bordered,
     cell_at_distance,

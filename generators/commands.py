@@ -15,7 +15,7 @@ import argparse
 import math
 from pathlib import Path
 
-from generators import GENERATORS, UnsolvableLevelError, generate_verified
+from gvgai_generators import GENERATORS, UnsolvableLevelError, generate_verified
 from gvgai_py.cli import CLIError
 
 

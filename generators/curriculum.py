@@ -36,7 +36,7 @@ from stable_baselines3.common.buffers import RolloutBuffer
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import VecEnv
 
-from generators import canonical_difficulty, level_key
+from gvgai_generators import canonical_difficulty, level_key
 
 LevelKey = tuple[int, float]
 """(level seed, difficulty), as reported in ``info["level_seed"]`` and ``info["difficulty"]``."""

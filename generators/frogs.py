@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.grid import check_difficulty, filled, lerp, to_level
+from gvgai_generators.grid import check_difficulty, filled, lerp, to_level
 from gvgai_py import Level
 
 MAX_SIZE = (10, 25)

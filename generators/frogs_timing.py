@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.planning import Plan, cells_of, game_over, without_avatar
+from gvgai_generators.planning import Plan, cells_of, game_over, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 

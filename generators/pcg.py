@@ -58,7 +58,7 @@ from typing import IO, Any
 import gymnasium as gym
 import numpy as np
 
-from generators import (
+from gvgai_generators import (
     UnsolvableLevelError,
     canonical_difficulty,
     generate_verified,
@@ -105,7 +105,7 @@ class GeneratorProcess:
     def __init__(self, game: str) -> None:
         self.game = game
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "generators.pcg", game],
+            [sys.executable, "-m", "gvgai_generators.pcg", game],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
         )
         self._lock = threading.Lock()

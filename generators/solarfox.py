@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.grid import Cell, check_difficulty, lerp, to_level
+from gvgai_generators.grid import Cell, check_difficulty, lerp, to_level
 from gvgai_py import Level
 
 ROWS, COLS = 11, 10

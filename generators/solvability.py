@@ -17,7 +17,7 @@ Frogs and Solarfox levels are first given to a specialised planner (:data:`PLANN
 plays the avatar's part of each tick against the rest of the world played once beforehand;
 its plan counts only once the engine has replayed it to a win.
 
-Run ``python -m generators.solvability <game> <index>`` to search one of our levels and store
+Run ``python -m gvgai_generators.solvability <game> <index>`` to search one of our levels and store
 its witness for seed 0 as ``levels/<game>/lvl<index>.solution.json``.
 """
 
@@ -32,9 +32,9 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generators.frogs_timing import plan_crossing
-from generators.planning import Plan, cells_of, grid_moves
-from generators.solarfox_route import plan_route
+from gvgai_generators.frogs_timing import plan_crossing
+from gvgai_generators.planning import Plan, cells_of, grid_moves
+from gvgai_generators.solarfox_route import plan_route
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 from gvgai_py.envs import MAX_STEPS, GVGAIEnv, builtin_level_path, start_game

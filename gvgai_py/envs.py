@@ -98,7 +98,7 @@ def builtin_level_path(game: str, index: int) -> Path:
     """Path of one of our hand-designed levels, ``levels/<game>/lvl<index>.txt``."""
     if not 0 <= index < OUR_LEVELS:
         raise ValueError(f"level index must be 0-{OUR_LEVELS - 1}, got {index}")
-    return Path(str(resources.files("levels").joinpath(game, f"lvl{index}.txt")))
+    return Path(str(resources.files("gvgai_levels").joinpath(game, f"lvl{index}.txt")))
 
 
 def load_level(game: str, spec: int | str | Path | Level) -> Level:

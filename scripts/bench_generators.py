@@ -42,10 +42,10 @@ from stable_baselines3 import A2C
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import SubprocVecEnv
 
-from agents.config import A2C_ROLLOUT, TrainConfig
-from agents.train import FAST_START_METHOD, Levels, new_model
-from generators import GENERATORS, MAX_TRIES, draws
-from generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource, quiet_collector
+from gvgai_agents.config import A2C_ROLLOUT, TrainConfig
+from gvgai_agents.train import FAST_START_METHOD, Levels, new_model
+from gvgai_generators import GENERATORS, MAX_TRIES, draws
+from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource, quiet_collector
 from gvgai_py import Level, env_id
 
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)

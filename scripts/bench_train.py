@@ -21,8 +21,8 @@ import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 
-from agents.config import TrainConfig
-from agents.train import Levels, make_training_env, new_model
+from gvgai_agents.config import TrainConfig
+from gvgai_agents.train import Levels, make_training_env, new_model
 
 TARGET_STEPS_PER_SECOND = 1000
 TARGET_CPC_RATIO = 0.75

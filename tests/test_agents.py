@@ -12,11 +12,11 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.preprocessing import is_image_space, preprocess_obs
 from stable_baselines3.common.torch_layers import NatureCNN
 
-from agents.algorithms import build_model, load_model, model_metadata
-from agents.dqn_cpc import WindowReplayBuffer
-from agents.evaluate import play
-from agents.extractors import SymbolicCNN, policy_kwargs_for
-from agents.levels import LevelSet, make_env
+from gvgai_agents.algorithms import build_model, load_model, model_metadata
+from gvgai_agents.dqn_cpc import WindowReplayBuffer
+from gvgai_agents.evaluate import play
+from gvgai_agents.extractors import SymbolicCNN, policy_kwargs_for
+from gvgai_agents.levels import LevelSet, make_env
 from gvgai_py import Level
 from gvgai_py.envs import load_level
 

@@ -6,7 +6,7 @@ import pytest
 import torch as th
 from torch import nn
 
-from agents.cpc import CPCHead, same_episode_pairs
+from gvgai_agents.cpc import CPCHead, same_episode_pairs
 
 
 def rotating_sequences(steps: int, batch: int, size: int, rotation: th.Tensor) -> th.Tensor:

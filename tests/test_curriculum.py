@@ -12,7 +12,7 @@ from stable_baselines3 import PPO
 from stable_baselines3.common.logger import KVWriter, Logger
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 
-from generators.curriculum import (
+from gvgai_generators.curriculum import (
     CurriculumCallback,
     Outcome,
     PrioritizedLevelReplay,
@@ -20,7 +20,7 @@ from generators.curriculum import (
     ProgressivePCGWrapper,
     episode_outcome,
 )
-from generators.pcg import make_env
+from gvgai_generators.pcg import make_env
 
 
 class Captured(KVWriter):
@@ -213,8 +213,8 @@ def test_plr_steers_a_real_run():
 def test_fixed_difficulty_training_levels_are_prefetched_deeper_than_curricula():
     """``pcg:D`` levels can never go stale, so ``gvgai train`` keeps more of them on their way;
     a curriculum's levels would be served at an old difficulty."""
-    from agents.levels import parse_level_set
-    from generators.pcg import PREFETCH, PREFETCH_FIXED
+    from gvgai_agents.levels import parse_level_set
+    from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED
 
     assert PREFETCH_FIXED > PREFETCH
     for word, depth in (("pcg:0.5", PREFETCH_FIXED), ("ppcg", PREFETCH), ("plr", PREFETCH)):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from helpers import ORIGINALS_MISSING, original_level
 
-import generators.solvability as solvability
-from generators import frogs
-from generators.frogs_timing import plan_crossing, reachable
-from generators.planning import Plan
-from generators.solvability import SearchDomain, play_actions, replay, search, verify
+import gvgai_generators.solvability as solvability
+from gvgai_generators import frogs
+from gvgai_generators.frogs_timing import plan_crossing, reachable
+from gvgai_generators.planning import Plan
+from gvgai_generators.solvability import SearchDomain, play_actions, replay, search, verify
 from gvgai_py import Level
 from gvgai_py.envs import builtin_level_path, start_game
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from generators import generate_verified
+from gvgai_generators import generate_verified
 from gvgai_py import Level
 from gvgai_py.cli import main
 

@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from stable_baselines3.common.vec_env import SubprocVecEnv
 
-import generators
-from generators import (
+import gvgai_generators
+from gvgai_generators import (
     GENERATORS,
     UnsolvableLevelError,
     generate,
@@ -31,9 +31,9 @@ from generators import (
     max_size,
     pcg,
 )
-from generators.grid import distances
-from generators.pcg import GeneratorProcess, PCGLevelSource, make_env, serve
-from generators.solvability import replay
+from gvgai_generators.grid import distances
+from gvgai_generators.pcg import GeneratorProcess, PCGLevelSource, make_env, serve
+from gvgai_generators.solvability import replay
 from gvgai_py import Level
 from gvgai_py.envs import LEVEL_SOURCE_GROUP, named_level_source
 
@@ -115,7 +115,7 @@ def test_zelda_layout():
             assert len(where(grid, "+")) == len(where(grid, "g")) == 1
             dist = distances(grid != "w", avatar)
             for monster in where(grid, "123"):
-                assert dist[monster] >= generators.zelda.MIN_MONSTER_DISTANCE
+                assert dist[monster] >= gvgai_generators.zelda.MIN_MONSTER_DISTANCE
             # the key is reachable without passing the (closed) door
             [key] = where(grid, "+")
             assert distances((grid != "w") & (grid != "g"), avatar)[key] > 0
@@ -134,7 +134,7 @@ def test_zelda_items_move_away_with_difficulty():
 
 def test_frogs_layout():
     for d in DIFFICULTIES:
-        k = generators.frogs.knobs(d, np.random.default_rng(0))
+        k = gvgai_generators.frogs.knobs(d, np.random.default_rng(0))
         for seed in range(10):
             grid = grid_of(generate("frogs", d, np.random.default_rng(seed)))
             assert grid.shape == (k.middle_rows + 4, k.width)
@@ -154,7 +154,7 @@ def test_frogs_layout():
 
 
 def test_boulderdash_layout():
-    needed = generators.boulderdash.DIAMONDS_NEEDED
+    needed = gvgai_generators.boulderdash.DIAMONDS_NEEDED
     for d in DIFFICULTIES:
         for seed in range(10):
             grid = grid_of(generate("boulderdash", d, np.random.default_rng(seed)))
@@ -163,10 +163,10 @@ def test_boulderdash_layout():
             [exit_door] = where(grid, "e")
             assert len(where(grid, "x")) >= needed
             dist = distances(grid != "w", avatar)
-            assert dist[exit_door] >= generators.boulderdash.MIN_EXIT_DISTANCE
+            assert dist[exit_door] >= gvgai_generators.boulderdash.MIN_EXIT_DISTANCE
             assert (dist[grid != "w"] >= 0).all()  # the caves are joined
             for enemy in where(grid, "cb"):
-                assert dist[enemy] >= generators.boulderdash.MIN_ENEMY_DISTANCE
+                assert dist[enemy] >= gvgai_generators.boulderdash.MIN_ENEMY_DISTANCE
             assert not (grid[: exit_door[0], exit_door[1]] == "o").any()
             assert grid[avatar[0] - 1, avatar[1]] != "o"
 
@@ -185,7 +185,7 @@ def test_solarfox_frame_and_symmetry():
 
 def test_solarfox_blib_count_follows_the_formula():
     for d in DIFFICULTIES:
-        target = generators.solarfox.knobs(d, np.random.default_rng(0)).blibs
+        target = gvgai_generators.solarfox.knobs(d, np.random.default_rng(0)).blibs
         for seed in range(10):
             grid = grid_of(generate("solarfox", d, np.random.default_rng(seed)))
             assert target <= np.isin(grid, ["b", "p"]).sum() < target + 4
@@ -339,7 +339,7 @@ def test_a_generator_process_denied_the_idle_class_still_lowers_its_priority():
         "def refuse(*args):\n"
         "    raise PermissionError(1, 'Operation not permitted')\n"
         "os.sched_setscheduler = refuse\n"
-        "from generators.pcg import yield_the_cpu\n"
+        "from gvgai_generators.pcg import yield_the_cpu\n"
         "yield_the_cpu()\n"
         "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
     )

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from agents.level_map import (
+from gvgai_agents.level_map import (
     feature_names,
     game_level_files,
     level_features,

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from helpers import ORIGINALS_MISSING, original_level
 
-from generators import solarfox
-from generators.planning import cells_of
-from generators.solarfox_route import Route, Shots, plan_route
-from generators.solvability import replay, verify
+from gvgai_generators import solarfox
+from gvgai_generators.planning import cells_of
+from gvgai_generators.solarfox_route import Route, Shots, plan_route
+from gvgai_generators.solvability import replay, verify
 from gvgai_py import Level
 from gvgai_py.envs import builtin_level_path, start_game
 

@@ -6,7 +6,7 @@ import gymnasium as gym
 import pytest
 
 import gvgai_py
-from generators.solvability import (
+from gvgai_generators.solvability import (
     DOMAINS,
     PLANNERS,
     SearchDomain,

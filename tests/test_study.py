@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents import study
-from agents.study import (
+from gvgai_agents import study
+from gvgai_agents.study import (
     RESULT_COLUMNS,
     SMOKE_BUDGET,
     TEST_LEVEL_SEEDS,
@@ -77,7 +77,7 @@ class Calls:
 @pytest.fixture
 def counted(monkeypatch):
     """The trainer and the evaluator, counted: ``counted["train"].args`` etc."""
-    from agents import evaluate, train
+    from gvgai_agents import evaluate, train
 
     calls = {"train": Calls(train.train), "resume": Calls(train.resume),
              "evaluate": Calls(evaluate.evaluate)}
@@ -133,8 +133,8 @@ def test_generated_test_levels_use_only_reserved_seeds(smoke_out):
 @pytest.mark.parametrize("source_kwargs", [{}, {"mode": "uniform", "difficulty": 1.0},
                                            {"num_levels": 10}])
 def test_training_level_sources_never_draw_a_test_seed(source_kwargs):
-    from agents.levels import PLR_LEVELS
-    from generators.pcg import SEED_SPACE, PCGLevelSource
+    from gvgai_agents.levels import PLR_LEVELS
+    from gvgai_generators.pcg import SEED_SPACE, PCGLevelSource
 
     assert TEST_LEVEL_SEEDS.start >= max(SEED_SPACE, PLR_LEVELS)
     source = PCGLevelSource(GAME, **source_kwargs)
@@ -154,7 +154,7 @@ def test_rerun_of_a_finished_study_trains_and_evaluates_nothing(study_copy, coun
 
 
 def test_rerun_retrains_only_a_run_that_died_before_its_first_checkpoint(study_copy, counted):
-    from agents.train import CHECKPOINTS, FINAL_MODEL
+    from gvgai_agents.train import CHECKPOINTS, FINAL_MODEL
 
     run_dir = study_copy / "runs" / "1+nocpc" / "s1"
     (run_dir / FINAL_MODEL).unlink()
@@ -168,7 +168,7 @@ def test_rerun_retrains_only_a_run_that_died_before_its_first_checkpoint(study_c
 
 
 def test_rerun_finishes_a_run_that_died_after_its_last_checkpoint(study_copy, counted):
-    from agents.train import FINAL_MODEL
+    from gvgai_agents.train import FINAL_MODEL
 
     run_dir = study_copy / "runs" / "0+cpc" / "s0"
     (run_dir / FINAL_MODEL).unlink()
@@ -186,7 +186,7 @@ def test_a_study_refuses_runs_trained_with_other_settings(study_copy, counted):
 
 
 def test_an_extra_test_set_added_later_is_only_evaluated(study_copy, counted, tmp_path):
-    from agents.levels import parse_level_set
+    from gvgai_agents.levels import parse_level_set
 
     extra = tmp_path / "more"
     extra.mkdir()

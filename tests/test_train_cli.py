@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from agents import callbacks
-from agents.algorithms import load_model
+from gvgai_agents import callbacks
+from gvgai_agents.algorithms import load_model
 from gvgai_py.cli import main
 
 CORRIDOR = "wwwwwwwwww\nwA+.....gw\nwwwwwwwwww\n"
@@ -184,7 +184,7 @@ def test_the_gvgai_command_trains_in_a_subprocess(level_file, tmp_path):
 
 
 def test_ppcg_logs_its_difficulty_and_resumes_from_the_saved_one(tmp_path):
-    curriculum = pytest.importorskip("generators.curriculum")
+    curriculum = pytest.importorskip("gvgai_generators.curriculum")
     args = ["train", "zelda", "--levels", "ppcg", "--eval-levels", "--n-envs", "2",
             "--vec-env", "dummy", "--max-episode-steps", "20", "--steps", "320",
             "--checkpoint-every", "1000", "--logdir", str(tmp_path), "--run-name", "ppcg"]
