@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -13,6 +11,8 @@ import numpy as np
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 from tqdm import tqdm
+
+from gvgai_py.files import save_atomically
 
 CHECKPOINT_GLOB = "step_*.zip"
 REPLAY_BUFFER_SUFFIX = ".replay.pkl"
@@ -58,21 +58,6 @@ class PeriodicDumpCallback(BaseCallback):
         if self.num_timesteps - self._last_dumped >= self.every:
             self.logger.dump(self.num_timesteps)
             self._last_dumped = self.num_timesteps
-
-
-def save_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``: a
-    crash leaves either the old file or the new one, never half of one."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        with open(tmp, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def checkpoint_path(directory: Path, step: int) -> Path:

@@ -18,10 +18,10 @@ import numpy as np
 from stable_baselines3.common.base_class import BaseAlgorithm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
-from gvgai_agents.callbacks import save_atomically
 from gvgai_agents.levels import LevelSequence, LevelSet, make_env, parse_level_set
 from gvgai_py import env_id
 from gvgai_py.cli import CLIError
+from gvgai_py.files import save_atomically
 
 Z_95 = 1.959964
 """Two-sided 95% quantile of the normal distribution."""

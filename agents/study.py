@@ -53,6 +53,7 @@ from gvgai_agents.levels import HUMAN, LevelSet, parse_level_set
 from gvgai_generators.pcg import SEED_SPACE
 from gvgai_py import GAMES, Level
 from gvgai_py.cli import CLIError
+from gvgai_py.files import write_text_atomically
 
 # ------------------------------------------------------------------ seeds
 TEST_LEVEL_SEEDS = range(SEED_SPACE, 2 * SEED_SPACE)
@@ -632,12 +633,6 @@ def run_study(config: StudyConfig) -> list[Path]:
 
 
 # ------------------------------------------------------------------ files
-def write_text_atomically(path: Path, text: str) -> None:
-    from gvgai_agents.callbacks import save_atomically
-
-    save_atomically(path, lambda tmp: tmp.write_text(text))
-
-
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

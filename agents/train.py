@@ -35,7 +35,6 @@ from gvgai_agents.callbacks import (
     ProgressBarCallback,
     WinRateCallback,
     latest_checkpoint,
-    save_atomically,
     save_model,
 )
 from gvgai_agents.config import TrainConfig, run_info
@@ -52,6 +51,7 @@ from gvgai_agents.levels import (
 )
 from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
+from gvgai_py.files import save_atomically
 
 if TYPE_CHECKING:
     from gvgai_generators.curriculum import Curriculum
