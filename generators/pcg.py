@@ -21,11 +21,17 @@ the environment calls it with its own generator at every reset. Keyword argument
   the environment's process would hold its interpreter lock and stall its steps instead
   (``scripts/bench_generators.py`` measures how much generating slows training: with a
   thread, before the child replaced it, plain A2C at d = 1 trained 20 % slower on Zelda and
-  50 % on Solarfox; ``gvgai train`` with the child, 4 % and 9 %). The price is
-  reproducibility: the prefetched levels' seeds come from a stream seeded by the first
-  reset's generator, so a later ``reset(seed=...)`` no longer picks the level, and up to
-  ``prefetch`` levels already checked (or being checked) when the difficulty changes are
-  served at their old difficulty (``info`` says which).
+  50 % on Solarfox; ``gvgai train`` with the child, 4 % and 9 %).
+
+Prefetching keeps Gymnasium's contract. The level a reset plays is named by that reset's
+draw from the env's generator (a seed and, in ``"uniform"`` mode, the fraction of d to
+generate at) and by the difficulty at that reset, whatever the source did before: the same
+``reset(seed=s)`` plays the same level at any ``prefetch``, and ``set_difficulty`` applies
+from the next reset. The source predicts the coming resets' draws from a copy of the env's
+generator (:func:`gvgai_py.envs.next_reset_rng`) and has their levels checked ahead at the
+current difficulty; a difficulty change, or a reset the prediction missed (a new seed),
+drops the levels prefetched and starts the right ones, which cost nothing when the child has
+made them before (it caches them, see below).
 
 The observation size is the generator's ``MAX_SIZE``; smaller levels are padded by the env.
 ``info`` carries ``difficulty`` and ``level_seed``, which name the level being played: the same
@@ -42,6 +48,7 @@ Levels are memoised per process (:data:`CACHE_SIZE` most recent), so a replayed 
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import json
 import os
@@ -53,7 +60,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -66,6 +73,7 @@ from gvgai_generators import (
     max_size,
 )
 from gvgai_py import Level, env_id
+from gvgai_py.envs import next_reset_rng
 
 MODES = ("exact", "uniform")
 SEED_SPACE = 2**31
@@ -76,10 +84,10 @@ YOUNG_COLLECTION_EVERY = 10_000
 """Allocations between the generator process's collections of young objects (Python's
 default: 700); see :func:`quiet_collector`."""
 PREFETCH = 2
-"""Default prefetch depth: few levels at an old difficulty when a curriculum moves it."""
+"""Default prefetch depth: few levels checked in vain when a curriculum moves the difficulty."""
 PREFETCH_FIXED = 4
 """Prefetch depth for levels whose difficulty never moves (``gvgai train --levels pcg:D``):
-none can go stale, and short episodes need more on their way (beginners lose a Frogs level
+none is checked in vain, and short episodes need more on their way (beginners lose a Frogs level
 at d = 1 every 15 steps; training on them, resets waited 3.6% of the time with 2, about 1%
 with 4)."""
 
@@ -151,6 +159,14 @@ def serve(game: str, requests: Iterable[str], replies: IO[str]) -> None:
         replies.flush()
 
 
+class _Draw(NamedTuple):
+    """What a reset draws from the env's generator: a level seed and, in ``"uniform"`` mode,
+    the fraction of the current difficulty to generate at (1 in ``"exact"`` mode)."""
+
+    seed: int
+    fraction: float
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A level on its way: its name and, when prefetching, the future that generates it."""
@@ -187,20 +203,26 @@ class PCGLevelSource:
         self.prefetch = prefetch
         self.difficulty = canonical_difficulty(difficulty)
         self._queued: deque[_Pending] = deque()
-        self._ahead: deque[_Pending] = deque()
-        self._stream: np.random.Generator | None = None
-        """Draws the prefetched levels' names; seeded from the first reset's generator."""
+        self._prefetched: dict[tuple[int, float], Future[Level]] = {}
+        """The levels of the coming unseeded resets, on their way, by name."""
+        self._after_reset: np.random.Generator | None = None
+        """A copy of the env's generator as the last reset left it, when prefetching: the
+        coming resets' draws are predicted from it."""
         self._executor: ThreadPoolExecutor | None = None
         """Waits for the generator process, so that a reset only waits for a level not ready."""
         self._generator: GeneratorProcess | None = None
         self._current: dict[str, Any] = {"difficulty": None, "level_seed": None}
 
     def __call__(self, rng: np.random.Generator) -> Level:
-        if self.prefetch and self._stream is None:
-            self._stream = np.random.default_rng(int(rng.integers(2**63)))
+        """This reset's level: the first queued one, else the one named by this reset's draw
+        from the env's generator ``rng`` at the current difficulty (drawn again after a name
+        with no winnable level)."""
         failures = 0
         while True:
             pending = self._next(rng)
+            if self.prefetch:
+                self._after_reset = copy.deepcopy(rng)
+                self._prefetch_ahead()  # the child starts on them as soon as this one is done
             try:
                 level = self._wait(pending)
             except UnsolvableLevelError:
@@ -208,25 +230,22 @@ class PCGLevelSource:
                 if failures == UNSOLVABLE_IN_A_ROW:
                     raise
                 continue  # rare: a training run is better served by the next level
-            self._top_up()
             self._current = {"difficulty": pending.difficulty, "level_seed": pending.seed}
             return level
 
     def set_difficulty(self, difficulty: float) -> None:
-        """The difficulty of the levels drawn from now on (queued levels keep theirs).
+        """The difficulty of the levels drawn from the next reset on (queued levels keep theirs).
 
-        Prefetched levels whose check has not started yet are redrawn at the new one; those
-        already checked or being checked (at most ``prefetch``) are still served, so that a
-        curriculum moving d by a small step after every episode keeps its prefetching.
+        The levels prefetched at the old difficulty are dropped, and those of the coming
+        resets start at the new one right away (after the level being checked, if any), so
+        that a curriculum moving d after an episode, usually a whole episode before the reset
+        that uses it, keeps its prefetching.
         """
         difficulty = canonical_difficulty(difficulty)
         if difficulty == self.difficulty:
             return
         self.difficulty = difficulty
-        started = [p for p in self._ahead if not p.future.cancel()]
-        self._ahead = deque(started)
-        if self._stream is not None:
-            self._top_up()
+        self._prefetch_ahead()
 
     def queue_level(self, seed: int, difficulty: float) -> None:
         """Play the level (``seed``, ``difficulty``) at a coming reset instead of drawing one;
@@ -234,6 +253,7 @@ class PCGLevelSource:
         prefetching)."""
         seed, difficulty = level_key(seed, difficulty)
         self._queued.append(_Pending(seed, difficulty, self._submit(seed, difficulty)))
+        self._prefetch_ahead()
 
     def info(self) -> dict[str, Any]:
         """``difficulty`` and ``level_seed`` of the level being played."""
@@ -241,6 +261,7 @@ class PCGLevelSource:
 
     def close(self) -> None:
         """Stop prefetching (pending levels are dropped)."""
+        self._prefetched.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
@@ -248,34 +269,63 @@ class PCGLevelSource:
             self._generator.close()
             self._generator = None
 
-    def _next(self, rng: np.random.Generator) -> _Pending:
-        """The level to play next: a queued one, else a prefetched one, else a new one."""
-        if self._queued:
-            return self._queued.popleft()
-        if self.prefetch:
-            self._top_up()
-            return self._ahead.popleft()
-        return self._draw(rng)
-
-    def _draw(self, rng: np.random.Generator) -> _Pending:
-        """The name of a new level from ``rng``, its check started when prefetching."""
-        seed = int(rng.integers(self.num_levels or SEED_SPACE))
-        difficulty = self.difficulty
-        if self.mode == "uniform":
-            difficulty = rng.uniform(0.0, difficulty)
-        seed, difficulty = level_key(seed, difficulty)
-        return _Pending(seed, difficulty, self._submit(seed, difficulty))
-
-    def _top_up(self) -> None:
-        while len(self._ahead) < self.prefetch:
-            self._ahead.append(self._draw(self._stream))
-
     def level(self, seed: int, difficulty: float) -> Level:
         """The verified level named by (``seed``, ``difficulty``); every level served comes
         from here (from the generator process when prefetching)."""
         if self._generator is None:
             return cached_level(self.game, seed, difficulty)
         return self._generator.level(seed, difficulty)
+
+    def _next(self, rng: np.random.Generator) -> _Pending:
+        """The level to play now: a queued one, else the one named by ``rng``'s draw."""
+        # Every reset draws, even one playing a queued level, so that the env's generator,
+        # and the levels of the resets after, do not depend on what was queued.
+        seed, difficulty = self._name(self._draw(rng))
+        if self._queued:
+            return self._queued.popleft()
+        future = self._prefetched.pop((seed, difficulty), None)
+        if future is None:
+            # A reset with a new seed, or a redraw after an unsolvable level: every prediction
+            # missed, and none must delay this level in the generator's queue.
+            self._drop_prefetched()
+            future = self._submit(seed, difficulty)
+        return _Pending(seed, difficulty, future)
+
+    def _draw(self, rng: np.random.Generator) -> _Draw:
+        """A reset's draw from the env's generator (the level is a function of it and d)."""
+        seed = int(rng.integers(self.num_levels or SEED_SPACE))
+        return _Draw(seed, rng.random() if self.mode == "uniform" else 1.0)
+
+    def _name(self, draw: _Draw) -> tuple[int, float]:
+        """The (seed, difficulty) of the level a draw names at the current difficulty."""
+        return level_key(draw.seed, self.difficulty * draw.fraction)
+
+    def _coming_names(self) -> list[tuple[int, float]]:
+        """The names of the levels the next ``prefetch`` unseeded resets that play no queued
+        level will draw, at the current difficulty."""
+        rng = self._after_reset
+        names = []
+        for _ in range(len(self._queued) + self.prefetch):
+            rng = next_reset_rng(rng)
+            names.append(self._name(self._draw(rng)))
+        return names[len(self._queued):]
+
+    def _prefetch_ahead(self) -> None:
+        """Have exactly the coming resets' levels on their way (once a reset has shown the
+        env's generator); the generator process caches those dropped after their check."""
+        if self._after_reset is None:
+            return
+        names = self._coming_names()
+        for name in [name for name in self._prefetched if name not in names]:
+            self._prefetched.pop(name).cancel()
+        for name in names:
+            if name not in self._prefetched:
+                self._prefetched[name] = self._submit(*name)
+
+    def _drop_prefetched(self) -> None:
+        for future in self._prefetched.values():
+            future.cancel()
+        self._prefetched.clear()
 
     def _submit(self, seed: int, difficulty: float) -> Future[Level] | None:
         if not self.prefetch:

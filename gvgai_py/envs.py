@@ -21,7 +21,9 @@ Render modes: ``"rgb_array"`` (the pixel frame, enlarged ``render_scale`` times,
 
 from __future__ import annotations
 
+import copy
 import functools
+import operator
 from collections.abc import Callable
 from importlib import resources
 from importlib.metadata import entry_points
@@ -52,8 +54,19 @@ here, so that this package never imports it."""
 class LevelSource(Protocol):
     """A named source of levels, created as ``factory(game, **kwargs)`` from an entry point.
 
-    Called at every reset with the environment's generator; ``max_size`` fixes the observation
-    size; ``info()`` is merged into the step ``info`` (difficulty, level seed, ...).
+    ``max_size`` fixes the observation size; ``info()`` is merged into the step ``info``
+    (difficulty, level seed, ...); ``set_difficulty(d)`` applies from the next reset.
+
+    The source is called at every reset with the environment's generator ``np_random``, right
+    after the environment drew the episode's generator from it (:func:`episode_rng`, its only
+    draw at a reset), and returns a :class:`Level` of the environment's game. For
+    ``reset(seed=s)`` to replay the same episode (Gymnasium's contract, which
+    ``gymnasium.utils.env_checker.check_env`` tests), the level must depend only on the
+    generator's state and the source's own settings (its difficulty), never on what the
+    source did before. The environment draws nothing else from ``np_random`` between two
+    resets, so a source that prepares levels ahead can predict the generator the next
+    unseeded reset will pass it, from its state after the source's own draws:
+    :func:`next_reset_rng`.
     """
 
     max_size: tuple[int, int]
@@ -85,6 +98,15 @@ def episode_rng(np_random: np.random.Generator) -> np.random.Generator:
     """An episode's generator, drawn from the environment's before any level, so that an
     episode depends only on the seed and the level played."""
     return np.random.default_rng(int(np_random.integers(2**63)))
+
+
+def next_reset_rng(np_random: np.random.Generator) -> np.random.Generator:
+    """The generator a level source will be called with at the next unseeded reset, given
+    ``np_random`` as the source leaves it at this reset: a copy (``np_random`` is untouched),
+    advanced past that reset's own draw, :func:`episode_rng` (see :class:`LevelSource`)."""
+    ahead = copy.deepcopy(np_random)
+    episode_rng(ahead)
+    return ahead
 
 
 def start_game(level: Level, seed: int) -> Game:
@@ -196,12 +218,12 @@ class GVGAIEnv(gym.Env):
     ) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)
         # Replaying a generated level from its text gives the same episode, and a witness
-        # found on it with this seed (see start_game) wins here too.
+        # found on it with this seed (see start_game) wins here too. The level source comes
+        # second, as LevelSource and next_reset_rng say.
         rng = episode_rng(self.np_random)
         layout = self._layout
         if self._level_source is not None:
-            self.level = self._level_source(self.np_random)
-            self._check_fits(self.level)
+            self.level = self._sourced_level()
             layout = self._layout_of(self.level)
         self.game = Game(layout, rng)
         self._steps = 0
@@ -210,11 +232,16 @@ class GVGAIEnv(gym.Env):
         return self._observation(), self._info()
 
     def step(self, action: int) -> tuple[Any, float, bool, bool, dict[str, Any]]:
-        game = self.game
-        if game is None:
-            raise RuntimeError("call reset() before step()")
+        """Play one tick. ``action`` indexes :meth:`get_action_meanings`: a Python or NumPy
+        integer, or a 0-d integer array (as SB3's ``predict`` returns one); anything else, a
+        bool or a negative index included, is a ``ValueError``."""
+        game = self._started("step")
+        actions = self.compiled.actions
+        # step() is the hot loop: a plain int in range skips the general conversion.
+        if type(action) is not int or not 0 <= action < len(actions):
+            action = self._action_index(action)
         before = game.score
-        game.step(self.compiled.actions[int(action)])
+        game.step(actions[action])
         self._steps += 1
         terminated = game.ended
         truncated = not terminated and self._steps >= self.max_steps
@@ -223,16 +250,16 @@ class GVGAIEnv(gym.Env):
         return self._observation(), game.score - before, terminated, truncated, self._info()
 
     def render(self) -> str | np.ndarray | None:
+        game = self._started("render")
         if self.render_mode == "ansi":
             return self.ascii()
         if self.render_mode == "rgb_array":
-            return upscale(self._renderer.render(self.game), self.render_scale)
+            return upscale(self._renderer.render(game), self.render_scale)
         if self.render_mode == "human":
             if self._window is None:
                 self._window = Window(
                     f"gvgai {self.game_name}", self.render_scale, self.metadata["render_fps"]
                 )
-            game = self.game
             ended = game.ended or self._steps >= self.max_steps
             outcome = "won" if game.won else "lost" if game.lost else "timed out" if ended else None
             status = status_line(self.game_name, self.level_label, game.score, game.tick)
@@ -263,7 +290,7 @@ class GVGAIEnv(gym.Env):
     def ascii(self) -> str:
         """The current grid as level text: each cell shows the legend character of exactly the
         sprites in it, or else the symbol of its top-most sprite (last in the SpriteSet)."""
-        presence = self.game.symbolic()
+        presence = self._started("ascii").symbolic()
         rows, cols = presence.shape[1:]
         lines = []
         for r in range(rows):
@@ -276,6 +303,28 @@ class GVGAIEnv(gym.Env):
                 chars.append(char)
             lines.append("".join(chars))
         return "\n".join(lines)
+
+    def _started(self, method: str) -> Game:
+        """The game in play; there is none to play or show before the first reset."""
+        if self.game is None:
+            raise RuntimeError(f"call reset() before {method}()")
+        return self.game
+
+    def _action_index(self, action: Any) -> int:
+        """``action`` as an index of the action space, or a ``ValueError`` naming the space."""
+        actions = self.compiled.actions
+        try:
+            # operator.index takes exactly the integers (NumPy's and 0-d arrays included), but
+            # also bools, which are ints to Python and no action here.
+            index = -1 if isinstance(action, bool) else operator.index(action)
+        except TypeError:
+            index = -1
+        if not 0 <= index < len(actions):
+            listed = ", ".join(f"{i} {name}" for i, name in enumerate(actions))
+            raise ValueError(
+                f"action must be an integer in {self.action_space} ({listed}), got {action!r}"
+            )
+        return index
 
     def _observation(self) -> Any:
         if self.obs_type == "ascii":
@@ -297,6 +346,20 @@ class GVGAIEnv(gym.Env):
         if source_info is not None:
             info.update(source_info())
         return info
+
+    def _sourced_level(self) -> Level:
+        """The level source's level for this reset, checked before the engine sees it."""
+        source = self._level_source
+        level = source(self.np_random)
+        if not isinstance(level, Level):
+            raise TypeError(f"level source {source!r} returned {level!r}, not a gvgai_py.Level")
+        if level.game != self.game_name:
+            raise ValueError(
+                f"level source {source!r} returned a {level.game} level for a "
+                f"{self.game_name} environment"
+            )
+        self._check_fits(level)
+        return level
 
     def _layout_of(self, level: Level) -> LevelLayout:
         return level_layout(self.compiled, level.rows)

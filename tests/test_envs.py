@@ -6,6 +6,8 @@ then the original GVGAI level 0 stands in.
 
 from __future__ import annotations
 
+import re
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -127,6 +129,36 @@ def test_observations_pad_to_a_larger_size_and_a_smaller_one_is_refused(env_id):
     assert obs[:, rows:, :].sum() == 0 and obs[:, :, cols:].sum() == 0
     with pytest.raises(ValueError, match=f"{rows}x{cols}"):
         make(env_id, size=(rows - 1, cols))
+
+
+def test_step_takes_the_integers_of_the_action_space_and_refuses_anything_else(env_id):
+    env = make(env_id)
+    last = env.action_space.n - 1
+    env.reset(seed=0)
+    expected = env.step(last)[0]
+    # What SB3 and Gymnasium wrappers pass: NumPy integers and 0-d integer arrays.
+    for action in (np.int64(last), np.uint8(last), np.array(last)):
+        env.reset(seed=0)
+        assert np.array_equal(env.step(action)[0], expected)
+    env.reset(seed=0)
+    for action in (-1, last + 1, 2.7, 1.0, True, np.True_, None, "1", np.float64(1), np.array([1])):
+        with pytest.raises(ValueError) as caught:
+            env.step(action)
+        assert re.fullmatch(
+            rf"action must be an integer in Discrete\({last + 1}\) \(0 NIL, .*\), got "
+            + re.escape(repr(action)),
+            str(caught.value),
+        )
+    assert env.game.tick == 0, "a refused action must not play a tick"
+
+
+@pytest.mark.parametrize("render_mode", [*GVGAIEnv.metadata["render_modes"], None])
+def test_render_and_ascii_before_reset_ask_for_a_reset(env_id, render_mode):
+    env = make(env_id, render_mode=render_mode)
+    with pytest.raises(RuntimeError, match=r"^call reset\(\) before render\(\)$"):
+        env.render()
+    with pytest.raises(RuntimeError, match=r"^call reset\(\) before ascii\(\)$"):
+        env.ascii()
 
 
 def test_action_meanings_follow_gvgai_gym(env_id):
