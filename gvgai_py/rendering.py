@@ -412,7 +412,6 @@ class Renderer:
         lengths = {length for runs in (*self._runs.values(), self._blank_runs) for length in runs}
         self._canvas = _Canvas(self.shape, lengths)
         self._static_tids = tuple(t.tid for t in types if t.static)
-        self._moving_tids = tuple(t.tid for t in types if not t.static)
         self._oriented = tuple(t.oriented for t in types)
         covers = [tuple(s for s in self._static_tids if s > t.tid) for t in types]
         self._cover_sets = sorted({c for c in covers if c})
@@ -460,13 +459,13 @@ class Renderer:
             canvas.base.fill(0)
 
     def _moving_sprites(self, game: Game) -> list[tuple[Look, list[tuple[int, int]]]]:
-        """Positions of the moving sprites that overlap the level, grouped by tile, in drawing
+        """Positions of the moving sprites (and of static sprites off the cell grid, see
+        :class:`~gvgai_py.engine.Game`) that overlap the level, grouped by tile, in drawing
         order (type, then creation)."""
         groups: list[tuple[Look, list[tuple[int, int]]]] = []
-        dynamic, block = game.dynamic, self.block
+        block = self.block
         right, bottom = game.width_px, game.height_px
-        for tid in self._moving_tids:
-            group = dynamic[tid]
+        for tid, group in enumerate(game.dynamic):
             if not group:
                 continue
             if self._oriented[tid]:

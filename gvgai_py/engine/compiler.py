@@ -49,9 +49,11 @@ class SpriteType:
     singleton: bool
     symbol: str | None
     forget_offscreen: bool
-    """Sprites wholly outside the level are dropped after they move. Not a VGDL parameter: a
-    game sets it for a type that, once out, can never touch anything again (so dropping it
-    changes nothing but the time every tick takes)."""
+    """Not a VGDL parameter: a sprite that has left the level for good (see
+    ``Game._forget_offscreen``) is dropped while every sprite it has a rule with is inside the
+    level; Java GVGAI keeps it for ever, but it can never touch anything again, so dropping it
+    changes nothing but the time every tick takes. The compiler checks that the type allows it
+    (see ``CompiledGame.forget_partners``)."""
 
     @property
     def oriented(self) -> bool:
@@ -122,6 +124,10 @@ class CompiledGame:
         }
         self.eos_effects, self.pair_effects = self._compile_interactions(description)
         self.terminations = tuple(self._compile_termination(t) for t in description.terminations)
+        self.forget_partners = {
+            t.tid: self._forget_partners(t, description) for t in self.types if t.forget_offscreen
+        }
+        """Per ``forget_offscreen`` type: the types it has a rule with."""
         uses = self.types[self.avatar_types[0]].sprite_class.uses
         self.actions = ACTIONS_WITH_USE if uses else ACTIONS_WITHOUT_USE
 
@@ -240,6 +246,43 @@ class CompiledGame:
             skips_unmoved=kind.restores and not inter.score, indexable=indexable,
             between_statics=all(self.types[t].static for t in first + second) and bool(second),
         )
+
+    def _forget_partners(self, stype: SpriteType, description: GameDescription) -> tuple[int, ...]:
+        """The types ``stype`` has rules with, once checked that a sprite of it gone for good
+        can never meet one of them that is inside the level when it is dropped, nor be missed:
+        it flies straight on every tick (a Missile with cooldown 1, no end-of-screen rule, no
+        rule with its own type, and no termination counting it), and its partners are never
+        created, never carried, and move no more pixels in a tick than it does."""
+        tid, partners = stype.tid, set()
+        for effect in self.pair_effects:
+            if tid in effect.first:
+                partners.update(effect.second)
+            if tid in effect.second:
+                partners.update(effect.first)
+        created = {self.leaf_id(i.params["stype"]) for i in description.interactions
+                   if EFFECTS[i.effect].creates}
+        created |= {t.params["stype"] for t in self.types if "stype" in t.params}
+        carried = {t for e in self.pair_effects if EFFECTS[e.name].relocates for t in e.first}
+        fast = {t for t in partners if not self.types[t].static and self.types[t].step > stype.step}
+        problem = (
+            "it is not a Missile" if not stype.sprite_class.passive
+            else "its cooldown is not 1" if stype.cooldown != 1
+            else "it has an end-of-screen rule" if any(tid in e.first for e in self.eos_effects)
+            else "it has a rule with its own type" if tid in partners
+            else "a termination counts it" if any(tid in t.tids for t in self.terminations)
+            else f"{self._names(partners & created)} can be created" if partners & created
+            else f"{self._names(partners & carried)} can be carried" if partners & carried
+            else f"{self._names(fast)} move faster" if fast
+            else None
+        )
+        if problem:
+            raise DescriptionError(
+                f"{self.name}: {stype.name!r} cannot forget_offscreen: {problem}"
+            )
+        return tuple(sorted(partners))
+
+    def _names(self, tids: set[int]) -> str:
+        return ", ".join(self.types[t].name for t in sorted(tids))
 
     def _compile_termination(self, termination) -> CompiledTermination:
         if isinstance(termination, MultiSpriteCounter):

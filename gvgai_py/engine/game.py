@@ -3,6 +3,11 @@
 Sprites of static types (they never update and no effect moves them) live in a per-type cell
 index and never enter the per-tick loops; the few moving sprites live in per-type lists.
 Collisions between a moving sprite and static ones are at most four dictionary look-ups.
+
+Sprites may leave the level or be created outside it (docs/engine.md, "Sprites outside the
+level"): like Java GVGAI they live on, collide with whatever they overlap there and count for
+terminations, but no observation shows them. A static sprite created off the cell grid is kept
+in its type's moving-sprite list (a "stray"), which no update loop visits.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ INDEX_WORTH_IT = 64
 this; below it, comparing every pair is cheaper."""
 _NO_INDEXES: dict[int, dict[int, list[Sprite]]] = {}
 """Shared by every effect that builds no index (never written to)."""
+_NO_KEYS: list[int] = []
+"""The cells a sprite wholly outside the level overlaps (shared, never written to)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,23 +145,29 @@ class Game:
         self._next_uid += 1
         self.present[tid] += 1
         if stype.static:
+            self._statics_created += 1
+            if not self._on_grid(x, y):
+                # Java GVGAI's Game.addSprite puts a sprite anywhere, and Game.eventHandling
+                # collides every pair by rectangle: so a static sprite off the grid (a diamond
+                # a butterfly left outside a borderless level) lives on as a stray.
+                self.dynamic[tid].append(sprite)
+                return sprite
             block = self.block
-            if x % block or y % block or not (0 <= x < self.width_px and 0 <= y < self.height_px):
-                # The cell index holds static sprites on in-level grid positions only.
-                raise ValueError(
-                    f"static sprite {stype.name} created off the grid or outside the level "
-                    f"at ({x},{y})"
-                )
             row, col = y // block, x // block
             key = row * self.cols + col
             cells = self._writable_cells(tid)
             cells[key] = cells.get(key, ()) + (sprite,)
             self._private_statics[tid] += 1
-            self._statics_created += 1
             self.static_obs[tid, row, col] = 1
         else:
             self.dynamic[tid].append(sprite)
         return sprite
+
+    def _on_grid(self, x: int, y: int) -> bool:
+        """Whether (x, y) is the corner of a cell of the level (where the cell index holds
+        static sprites); a static sprite elsewhere is a stray."""
+        block = self.block
+        return not (x % block or y % block) and 0 <= x < self.width_px and 0 <= y < self.height_px
 
     def own(self, sprite: Sprite) -> Sprite:
         """This game's private record of a static sprite shared with the level layout.
@@ -201,6 +214,7 @@ class Game:
         """All present sprites of one leaf type, in creation order."""
         if self.types[tid].static:
             found = [s for group in self.cells[tid].values() for s in group]
+            found += self.dynamic[tid]  # strays
             found.sort(key=_uid)
             return found
         return list(self.dynamic[tid])
@@ -221,6 +235,10 @@ class Game:
         keys = self._cell_keys_cache.get((x, y))
         if keys is None:
             block, cols = self.block, self.cols
+            # Positions wholly outside the level (a sprite that left it) overlap no cell and
+            # are not memoised, so the memo stays as small as the level.
+            if x <= -block or y <= -block or x >= self.width_px or y >= self.height_px:
+                return _NO_KEYS
             col0, row0 = x // block, y // block
             col1, row1 = (x + block - 1) // block, (y + block - 1) // block
             keys = [
@@ -228,10 +246,7 @@ class Game:
                 for r in range(max(row0, 0), min(row1, self.rows - 1) + 1)
                 for c in range(max(col0, 0), min(col1, cols - 1) + 1)
             ]
-            # Positions outside the level (a missile flying on for ever) are not memoised,
-            # so the memo stays as small as the level.
-            if keys:
-                self._cell_keys_cache[(x, y)] = keys
+            self._cell_keys_cache[(x, y)] = keys
         return keys
 
     # ------------------------------------------------------------------ the tick
@@ -280,13 +295,27 @@ class Game:
                 self._forget_offscreen(tid)
 
     def _forget_offscreen(self, tid: int) -> None:
-        """Drop the sprites of ``tid`` that lie wholly outside the level."""
+        """Drop the sprites of ``tid`` gone for good: wholly outside the level beyond the edge
+        they fly away from. Only while every sprite they have a rule with is wholly inside the level
+        (on a borderless level an avatar may be out there): as those are no faster (see
+        ``CompiledGame.forget_partners``), they can then never meet a dropped sprite."""
         group, block = self.dynamic[tid], self.block
         width, height = self.width_px, self.height_px
-        inside = [s for s in group if -block < s.x < width and -block < s.y < height]
-        if len(inside) < len(group):
-            self.present[tid] -= len(group) - len(inside)
-            self.dynamic[tid] = inside
+        kept = [
+            s for s in group
+            if not (
+                (s.dx < 0 and s.x <= -block) or (s.dx > 0 and s.x >= width)
+                or (s.dy < 0 and s.y <= -block) or (s.dy > 0 and s.y >= height)
+            )
+        ]
+        if len(kept) == len(group):
+            return
+        for partner in self.compiled.forget_partners[tid]:
+            for s in self.dynamic[partner]:  # static sprites are inside, unless strays here
+                if not (0 <= s.x <= width - block and 0 <= s.y <= height - block):
+                    return
+        self.present[tid] -= len(group) - len(kept)
+        self.dynamic[tid] = kept
 
     def _run_eos_effect(self, effect: CompiledEffect) -> None:
         width, height, block = self.width_px, self.height_px, self.block
@@ -363,10 +392,10 @@ class Game:
                     continue
                 if types[other].static:
                     keys.update(k for k in self.cells[other] if k in cells)
-                else:
-                    for b in self.dynamic[other]:
-                        keys.update(self.cell_keys(b.x, b.y))
+                for b in self.dynamic[other]:  # moving sprites, or static strays
+                    keys.update(self.cell_keys(b.x, b.y))
             near = [s for k in keys if k in cells for s in cells[k]]
+            near += self.dynamic[tid]  # strays, which the cell index cannot find
             near.sort(key=_uid)
             # Effects change their first sprite: give this game its own records of them.
             firsts.extend([self.own(s) for s in near])
@@ -399,7 +428,7 @@ class Game:
     ) -> list[Sprite]:
         """Sprites of the ``second`` types overlapping ``a`` now, killed-this-tick ones included,
         in type order, then creation order."""
-        present, types, block = self.present, self.types, self.block
+        present, types, block, dynamic = self.present, self.types, self.block, self.dynamic
         x, y = a.x, a.y
         found: list[Sprite] = []
         keys = None
@@ -412,31 +441,37 @@ class Game:
         for tid in second:
             if not present[tid]:
                 continue
-            if types[tid].static or tid in indexes:
+            static = types[tid].static
+            start = len(found)
+            if static or tid in indexes:
                 if keys is None:
                     keys = self.cell_keys(x, y)
-                cells = self.cells[tid] if types[tid].static else indexes[tid]
-                start = len(found)
+                cells = self.cells[tid] if static else indexes[tid]
                 for key in keys:
                     group = cells.get(key)
                     if group:
                         found.extend(group)
-                if tid in indexes:
+                if not static:
                     near = found[start:]
                     if len(near) > 1:  # a sprite between cells is listed under each of them
                         near = sorted(set(near), key=_uid)
                     found[start:] = [b for b in near if b is not a]
-            else:
-                for b in self.dynamic[tid]:
-                    if b is not a and -block < b.x - x < block and -block < b.y - y < block:
-                        found.append(b)
+                    continue
+                if not dynamic[tid]:
+                    continue
+            # Moving sprites unindexed, and a static type's strays: compare every pair.
+            for b in dynamic[tid]:
+                if b is not a and -block < b.x - x < block and -block < b.y - y < block:
+                    found.append(b)
+            if static and len(found) - start > 1:
+                found[start:] = sorted(found[start:], key=_uid)
         return found
 
     def _cleanup(self) -> None:
         for sprite in self.killed:
             tid = sprite.tid
             self.present[tid] -= 1
-            if sprite.type.static:
+            if sprite.type.static and self._on_grid(sprite.x, sprite.y):
                 row, col = sprite.y // self.block, sprite.x // self.block
                 key = row * self.cols + col
                 cells = self._writable_cells(tid)
