@@ -1,22 +1,20 @@
-"""Training callbacks: win rate, atomic checkpoints, held-out evaluation, a progress bar."""
+"""Training callbacks: win rate, checkpoints, held-out evaluation, a progress bar."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 from tqdm import tqdm
 
-from gvgai_py.files import save_atomically
+from gvgai_agents.checkpoints import write_checkpoint
 
-CHECKPOINT_GLOB = "step_*.zip"
-REPLAY_BUFFER_SUFFIX = ".replay.pkl"
-CURRICULUM_SUFFIX = ".curriculum.pkl"
+if TYPE_CHECKING:
+    from gvgai_generators.curriculum import Curriculum
 
 
 def win_rate(model: BaseAlgorithm) -> float | None:
@@ -60,31 +58,11 @@ class PeriodicDumpCallback(BaseCallback):
             self._last_dumped = self.num_timesteps
 
 
-def checkpoint_path(directory: Path, step: int) -> Path:
-    return directory / f"step_{step:012d}.zip"
-
-
-def latest_checkpoint(directory: Path) -> Path | None:
-    """The checkpoint with the highest step count (zero-padded names sort by step)."""
-    found = sorted(directory.glob(CHECKPOINT_GLOB))
-    return found[-1] if found else None
-
-
-def save_model(model: BaseAlgorithm, path: Path) -> None:
-    """Atomically save ``model`` to ``path`` (SB3 would add ``.zip`` to a name without it)."""
-    save_atomically(path, lambda tmp: _dump_to(tmp, model.save))
-
-
 class CheckpointCallback(BaseCallback):
-    """Every ``every`` steps, save ``checkpoints/step_<N>.zip`` atomically.
+    """Every ``every`` steps, save a checkpoint with the curriculum, if any (see
+    :mod:`agents.checkpoints`)."""
 
-    Training state outside the model is saved first, beside the newest checkpoint only (older
-    copies are removed), so that a resumed run carries on where it stopped: an off-policy
-    model's replay buffer (``step_<N>.replay.pkl``) and the curriculum, if any
-    (``step_<N>.curriculum.pkl``, a pickle of the curriculum object).
-    """
-
-    def __init__(self, directory: Path, every: int, curriculum: object | None = None) -> None:
+    def __init__(self, directory: Path, every: int, curriculum: Curriculum | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.every = every
@@ -100,26 +78,9 @@ class CheckpointCallback(BaseCallback):
         return True
 
     def save(self) -> Path:
-        path = checkpoint_path(self.directory, self.num_timesteps)
-        side_files = {}
-        if getattr(self.model, "replay_buffer", None) is not None:
-            side_files[REPLAY_BUFFER_SUFFIX] = self.model.save_replay_buffer
-        if self.curriculum is not None:
-            side_files[CURRICULUM_SUFFIX] = lambda file: pickle.dump(self.curriculum, file)
-        for suffix, dump in side_files.items():
-            side_path = path.with_suffix(suffix)
-            save_atomically(side_path, lambda tmp, dump=dump: _dump_to(tmp, dump))
-            for older in self.directory.glob(f"*{suffix}"):
-                if older != side_path:
-                    older.unlink()
-        save_model(self.model, path)
+        path = write_checkpoint(self.directory, self.model, self.curriculum)
         self._last_saved = self.num_timesteps
         return path
-
-
-def _dump_to(path: Path, dump: Callable[[BinaryIO], None]) -> None:
-    with open(path, "wb") as file:
-        dump(file)
 
 
 class EvalCallback(BaseCallback):

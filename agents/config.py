@@ -19,6 +19,7 @@ from typing import Any
 
 from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
+from gvgai_py.outputs import check_plain_name
 
 ALGOS = ("a2c", "dqn", "ppo")
 CPC_ALGOS = ("a2c", "dqn")
@@ -26,6 +27,9 @@ A2C_ROLLOUT = 16
 """Default rollout length of a2c: long enough for CPC to predict several steps ahead."""
 OBS_TYPES = ("symbolic", "pixels")
 VEC_ENVS = ("subproc", "dummy")
+DEVICE_HELP = ("torch device: auto (CUDA when torch sees a GPU, else the CPU) | cpu | cuda | "
+               "cuda:N")
+DEVICE_NAME = re.compile(r"auto|cpu|cuda(:\d+)?")
 PACKAGES = ("gvgai_py", "torch", "stable_baselines3", "gymnasium", "numpy")
 
 
@@ -68,7 +72,8 @@ class TrainConfig:
     seed: int = field(default=0, metadata=option("random seed", type=int))
     logdir: str = field(default="runs", metadata=option("folder that receives run directories"))
     run_name: str | None = field(default=None, metadata=option(
-        "run directory name (default: game-algo[-cpc]-levels-s<seed>-<time>)"))
+        "name of the run directory in --logdir, a plain name without / (default: "
+        "game-algo[-cpc]-levels-s<seed>-<time>); an existing one is never replaced"))
     checkpoint_every: int = field(default=50_000, metadata=option(
         "steps between checkpoints", type=int))
     eval_every: int = field(default=50_000, metadata=option(
@@ -79,6 +84,7 @@ class TrainConfig:
         "steps before an episode is cut off (GVGAI-Gym: 2000)", type=int))
     torch_threads: int = field(default=1, metadata=option(
         "torch CPU threads (the environments use the other cores)", type=int))
+    device: str = field(default="auto", metadata=option(DEVICE_HELP))
 
     def __post_init__(self) -> None:
         """Check the values and fill the derived defaults (one place for both)."""
@@ -89,6 +95,7 @@ class TrainConfig:
             if getattr(self, name) not in known:
                 raise CLIError(f"unknown --{name.replace('_', '-')} {getattr(self, name)!r} "
                                f"(known: {', '.join(known)})")
+        check_device_name(self.device)
         if self.cpc is None:
             self.cpc = self.algo in CPC_ALGOS
         if self.cpc and self.algo not in CPC_ALGOS:
@@ -110,7 +117,10 @@ class TrainConfig:
         if self.cpc and self.algo == "a2c" and rollout <= self.cpc_horizons:
             raise CLIError(f"--n-steps ({rollout}) must exceed --cpc-horizons "
                            f"({self.cpc_horizons}) for CPC on a2c rollouts")
-        if self.run_name is None:
+        if self.run_name is not None:
+            # The run directory is logdir/run_name: a path here would put it elsewhere.
+            check_plain_name(self.run_name, "--run-name")
+        else:
             cpc = "-cpc" if self.cpc else ""
             levels = re.sub(r"[^\w.-]", "_", Path(self.levels).name or self.levels)
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -131,15 +141,23 @@ class TrainConfig:
                                     **kwargs)
 
 
-def run_info(config: TrainConfig) -> dict[str, Any]:
-    """``config.json``: the configuration and what else reproducing the run needs."""
+def check_device_name(name: str) -> None:
+    """Refuse a ``--device`` that is none of auto, cpu, cuda and cuda:N (whether the device
+    exists is checked where torch is imported: :func:`agents.algorithms.resolve_device`)."""
+    if not DEVICE_NAME.fullmatch(name):
+        raise CLIError(f"unknown --device {name!r} (known: auto, cpu, cuda, cuda:N)")
+
+
+def run_info(config: TrainConfig, device: str) -> dict[str, Any]:
+    """``config.json``: the configuration, the torch ``device`` that ``config.device``
+    resolved to, and what else reproducing the run needs."""
     versions = {"python": platform.python_version()}
     for package in PACKAGES:
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
-    return {"config": asdict(config), "versions": versions, "git": git_state(),
+    return {"config": asdict(config), "device": device, "versions": versions, "git": git_state(),
             "command": sys.argv, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 

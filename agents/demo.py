@@ -11,7 +11,7 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
-from gvgai_agents.config import TrainConfig
+from gvgai_agents.config import DEVICE_HELP, TrainConfig
 from gvgai_agents.levels import GENERATOR_MODULES, HUMAN, PPCG
 
 DEMO_STEPS = 150_000
@@ -29,19 +29,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--logdir", default="runs", help="where the run goes (default runs/)")
     parser.add_argument("--episodes", type=int, default=EVAL_EPISODES,
                         help=f"evaluation episodes per test set (default {EVAL_EPISODES})")
+    parser.add_argument("--device", default="auto", help=f"{DEVICE_HELP} (default auto)")
     parser.set_defaults(func=_run_command)
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    run(args.steps, args.logdir, args.seed, args.episodes)
+    run(args.steps, args.logdir, args.seed, args.episodes, args.device)
     return 0
 
 
 def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,
-        episodes: int = EVAL_EPISODES) -> Path:
-    """Train, evaluate on our levels (and generated ones), print the table and where the
-    TensorBoard logs are; returns the run directory."""
-    from gvgai_agents.evaluate import report  # heavy: torch and SB3
+        episodes: int = EVAL_EPISODES, device: str = "auto") -> Path:
+    """Train on ``device`` (a ``--device`` name), evaluate there on our levels (and
+    generated ones), print the table and where the TensorBoard logs are; returns the run
+    directory."""
+    from gvgai_agents.algorithms import resolve_device  # heavy: torch and SB3
+    from gvgai_agents.evaluate import report
     from gvgai_agents.train import FINAL_MODEL, TENSORBOARD, train
 
     generated = all(find_spec(module) for module in GENERATOR_MODULES)
@@ -50,12 +53,13 @@ def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,
     config = TrainConfig(
         game="zelda", algo="a2c", cpc=True, levels=PPCG if generated else "0", steps=steps,
         seed=seed, logdir=logdir, eval_every=max(steps // 3, 1), eval_episodes=10,
-        checkpoint_every=max(steps // 3, 1),
+        checkpoint_every=max(steps // 3, 1), device=device,
         run_name=f"demo-zelda-a2c-cpc-s{seed}-{time.strftime('%Y%m%d-%H%M%S')}",
     )
     run_dir = train(config)
     test_sets = [HUMAN, "pcg:0.5", "pcg:1.0"] if generated else [HUMAN]
-    print(report(run_dir / FINAL_MODEL, test_sets, episodes, run_dir / "eval.json", seed=seed))
+    print(report(run_dir / FINAL_MODEL, test_sets, episodes, run_dir / "eval.json", seed=seed,
+                 device=resolve_device(device)))
     print(f"evaluation: {run_dir / 'eval.json'}")
     print(f"TensorBoard: tensorboard --logdir {run_dir / TENSORBOARD}")
     return run_dir

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gvgai_agents.config import DEVICE_HELP
 from gvgai_py.cli import CLIError
+from gvgai_py.outputs import check_targets
 
 DEFAULT_REPORT = "eval.json"
 
@@ -27,9 +29,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch CPU threads; more only slow small batches down on a busy "
                              "machine (default: 1)")
+    parser.add_argument("--device", default="auto", help=f"{DEVICE_HELP} (default: auto)")
     parser.add_argument("--out", type=Path, default=None,
                         help=f"JSON report (default: RUN_DIR/{DEFAULT_REPORT}, or MODEL with "
-                             "the suffix .eval.json)")
+                             "the suffix .eval.json); never the model file itself")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite an existing report (checked before evaluating)")
     parser.set_defaults(func=run)
 
 
@@ -40,20 +45,23 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError(f"--{name.replace('_', '-')} must be positive, got {value}")
     import torch
 
+    from gvgai_agents.algorithms import resolve_device
     from gvgai_agents.evaluate import report
 
     torch.set_num_threads(args.torch_threads)
+    device = resolve_device(args.device)
 
     model_path, out = resolve_paths(Path(args.model), args.out)
+    check_targets([out], force=args.force, inputs=[model_path])
     print(report(model_path, args.levels, args.episodes, out, seed=args.seed,
-                 deterministic=args.deterministic))
+                 deterministic=args.deterministic, device=device))
     print(f"report: {out}")
     return 0
 
 
 def resolve_paths(model: Path, out: Path | None) -> tuple[Path, Path]:
     """The model file a MODEL|RUN_DIR argument names, and where its report goes."""
-    from gvgai_agents.callbacks import latest_checkpoint
+    from gvgai_agents.checkpoints import latest_checkpoint
     from gvgai_agents.train import CHECKPOINTS, FINAL_MODEL
 
     if model.is_dir():

@@ -15,6 +15,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
@@ -177,9 +178,10 @@ def format_table(results: list[TestSetResult]) -> str:
 
 
 def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed: int = 0,
-           deterministic: bool = False) -> str:
-    """Evaluate the model file on the test sets named by ``words``; write the JSON report to
-    ``out`` (atomically) and return the table.
+           deterministic: bool = False, device: th.device | str = "cpu") -> str:
+    """Evaluate the model file, loaded onto the torch ``device``, on the test sets named by
+    ``words``; write the JSON report to ``out`` (atomically, creating its folder) and return
+    the table.
 
     JSON: ``model``, ``game``, ``algo``, ``cpc``, ``obs_type``, ``num_timesteps``,
     ``episodes`` (per test set), ``seed``, ``deterministic`` and ``results``, one
@@ -189,7 +191,7 @@ def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed
     level_sets = [parse_level_set(meta["game"], word, training=False) for word in words]
     for level_set in level_sets:
         check_fits(meta["game"], level_set, tuple(meta["size"]))
-    model = load_model(model_path)
+    model = load_model(model_path, device=device)
     results = evaluate(model, level_sets, episodes, seed=seed, deterministic=deterministic)
     document = {
         "model": str(model_path), "game": meta["game"], "algo": meta["algo"],
@@ -202,7 +204,9 @@ def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed
         tmp.write_text(json.dumps(document, indent=2) + "\n")
 
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         save_atomically(out, write)
     except OSError as err:
-        raise CLIError(f"cannot write the report to {out}: {err.strerror}") from None
+        # Named after the report, not the temporary file beside it that failed.
+        raise OSError(err.errno, f"cannot write the report to {out}: {err.strerror}") from None
     return format_table(results)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
+from gvgai_py.outputs import check_targets
 
 DEFAULT_COUNT = 200
 
@@ -25,6 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     map_parser.add_argument("game", help=f"one of {', '.join(GAMES)}")
     map_parser.add_argument("--out", type=Path, default=Path("map.png"),
                             help="image file (default: map.png)")
+    map_parser.add_argument("--force", action="store_true",
+                            help="overwrite an existing --out file")
     map_parser.add_argument("--count", type=int, default=DEFAULT_COUNT,
                             help="generated levels, difficulties evenly over [0, 1] "
                                  f"(default: {DEFAULT_COUNT})")
@@ -46,12 +49,13 @@ def run_map(args: argparse.Namespace) -> int:
     from gvgai_agents.levels import HUMAN, parse_level_set
     from gvgai_py import Level
 
+    extra_files = [] if args.extra_levels is None else game_level_files(game, args.extra_levels)
+    check_targets([args.out], force=args.force, inputs=extra_files)
     ours = parse_level_set(game, HUMAN, training=False).levels
     references = {"ours": [(f"lvl{i}", level) for i, level in enumerate(ours)]}
     if args.extra_levels is not None:
-        files = game_level_files(game, args.extra_levels)
         references[args.extra_levels.name] = [(f.stem, Level.from_file(f, game))
-                                              for f in files]
+                                              for f in extra_files]
     generated = generated_levels(game, args.count, args.seed)
     print(draw_map(args.out, game, generated, references))
     print(f"map: {args.out}")

@@ -15,6 +15,7 @@ game's levels of a folder (``--extra-test-levels``). Generated test levels use l
 
 Everything lands in ``out``:
 
+    study.json                        the game the folder's study is of (:func:`claim_out`)
     test_levels/pcg_<d>/seed_<N>.txt  the generated test levels (written once, then reused)
     runs/<condition>/s<seed>/         one training run (see gvgai_agents.train), and in it
         study_eval/<test set>.json    its evaluation on one test set (cached)
@@ -32,12 +33,16 @@ unchanged. So re-running the same command continues a study where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
 import multiprocessing
+import os
 import re
 import shutil
+import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import asdict, dataclass, field
@@ -54,6 +59,8 @@ from gvgai_generators.pcg import SEED_SPACE
 from gvgai_py import GAMES, Level
 from gvgai_py.cli import CLIError
 from gvgai_py.files import write_text_atomically
+from gvgai_py.outputs import OutputError, check_folder
+from gvgai_py.processes import become_helper, interrupts_held
 
 # ------------------------------------------------------------------ seeds
 TEST_LEVEL_SEEDS = range(SEED_SPACE, 2 * SEED_SPACE)
@@ -70,6 +77,8 @@ evaluation during training does), apart from training's episode seeds ``seed + e
 RESULT_COLUMNS = ("condition", "seed", "test_set", "win_rate", "mean_score", "episodes")
 """Columns of ``results.csv``: one row per trained model and test set; ``win_rate`` and
 ``mean_score`` over ``episodes`` episodes with actions sampled from the policy."""
+STUDY_FILE = "study.json"
+STUDY_FORMAT = "gvgai-study/1"
 RUNS = "runs"
 TEST_LEVELS = "test_levels"
 EVAL_CACHE = "study_eval"
@@ -88,6 +97,9 @@ RUN_FIELDS = ("game", "algo", "cpc", "cpc_weight", "cpc_horizons", "levels", "ob
               "n_envs", "n_steps", "seed", "max_episode_steps")
 """What a finished run must agree on with the study that finds it (else: another study)."""
 CPC_SUFFIXES = {"+cpc": True, "+nocpc": False}
+INTERRUPTED = ("runs not started are cancelled, started ones keep their newest checkpoints; "
+               "the same command continues the study")
+"""What ``gvgai study`` says when Ctrl-C stops it."""
 SMOKE_BUDGET = {"steps": 256, "n_envs": 2, "episodes": 3, "test_levels": 2,
                 "max_episode_steps": 50, "checkpoint_every": 256}
 """What ``--smoke`` changes: a study that runs end to end in seconds per run."""
@@ -326,8 +338,8 @@ def check_belongs(run: Run) -> None:
 def ensure_trained(config: TrainConfig) -> None:
     """Train the run to its final model, resuming an interrupted one; nothing if finished."""
     from gvgai_agents import train as training
-    from gvgai_agents.algorithms import load_model
-    from gvgai_agents.callbacks import latest_checkpoint, save_model
+    from gvgai_agents.algorithms import load_model, save_model
+    from gvgai_agents.checkpoints import latest_checkpoint
 
     run_dir = Path(config.logdir) / config.run_name
     if (run_dir / training.FINAL_MODEL).is_file():
@@ -408,26 +420,88 @@ def complete_runs(runs: list[Run], test_sets: list[TestSet], config: StudyConfig
         bar.update()
 
     with bar:
-        if config.jobs == 1:
-            for index, run in enumerate(runs):
-                try:
-                    outcome = complete_run(run, test_sets, config.episodes)
-                except Exception as err:  # noqa: BLE001 - reported with the others below
-                    outcome = err
-                record(index, outcome)
-        else:
-            # spawn: a forked child would inherit this process's threads (tqdm's monitor)
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(config.jobs, mp_context=context) as pool:
-                futures = {pool.submit(complete_run, run, test_sets, config.episodes): index
-                           for index, run in enumerate(runs)}
-                for future in as_completed(futures):
-                    record(futures[future], future.exception() or future.result())
+        try:
+            if config.jobs == 1:
+                for index, run in enumerate(runs):
+                    try:
+                        outcome = complete_run(run, test_sets, config.episodes)
+                    except Exception as err:  # noqa: BLE001 - reported with the others below
+                        outcome = err
+                    record(index, outcome)
+            else:
+                complete_in_workers(runs, test_sets, config, record)
+        except KeyboardInterrupt:
+            # Said in the command's one line about the interruption (gvgai_py.cli).
+            raise KeyboardInterrupt(INTERRUPTED) from None
     if failures:
         raise CLIError(f"{len(failures)} of {len(runs)} runs failed:\n  " + "\n  ".join(failures))
     by_condition = sorted(range(len(runs)), key=lambda i: (
         config.conditions.index(runs[i].condition), runs[i].seed))
     return [row for index in by_condition for row in rows[index]]
+
+
+def complete_in_workers(runs: list[Run], test_sets: list[TestSet], config: StudyConfig,
+                        record: Callable[[int, list[dict[str, Any]] | BaseException], None]
+                        ) -> None:
+    """:func:`complete_run` of each run in one of ``config.jobs`` worker processes, passing
+    ``record`` the run's index and its rows or exception as each run ends.
+
+    The workers end with this process (:func:`gvgai_py.processes.become_helper`). On Ctrl-C,
+    which reaches them too, the runs not started are cancelled, and this process waits for
+    the running ones to stop, each as a run stops in this process itself (see
+    :func:`stop_worker`): within seconds, keeping its checkpoints.
+    """
+    # spawn: a forked child would inherit this process's threads (tqdm's monitor)
+    context = multiprocessing.get_context("spawn")
+    others = set(multiprocessing.active_children())  # the pool's workers are the ones to come
+    with ProcessPoolExecutor(config.jobs, mp_context=context, initializer=become_helper,
+                             initargs=(os.getpid(), stop_worker)) as pool:
+        try:
+            with interrupts_held():  # the workers start in submit()
+                futures = {pool.submit(complete_run_in_worker, run, test_sets, config.episodes):
+                           index for index, run in enumerate(runs)}
+            for future in as_completed(futures):
+                record(futures[future], future.exception() or future.result())
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            # For a SIGINT sent to this process alone; the terminal's reaches every worker.
+            for worker in set(multiprocessing.active_children()) - others:
+                with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                    os.kill(worker.pid, signal.SIGINT)
+            raise  # once the pool has ended (leaving the with block)
+
+
+@dataclass
+class WorkerState:
+    """What a study worker process is doing, for :func:`stop_worker`."""
+
+    running: bool = False
+    stopping: bool = False
+
+
+WORKER = WorkerState()
+
+
+def stop_worker(signum: int, frame: object) -> None:
+    """A study worker's SIGINT handler: the run in progress stops (KeyboardInterrupt), and the
+    worker starts no other (:func:`complete_run_in_worker`). A worker gets SIGINT twice when
+    the terminal's Ctrl-C reaches it and the study passes it on, and then stops only once."""
+    stop = WORKER.running and not WORKER.stopping
+    WORKER.stopping = True
+    if stop:
+        raise KeyboardInterrupt
+
+
+def complete_run_in_worker(run: Run, test_sets: list[TestSet], episodes: int
+                           ) -> list[dict[str, Any]]:
+    """:func:`complete_run` in a study worker, unless the study is stopping."""
+    WORKER.running = True  # before looking at stopping: a SIGINT in between stops the run
+    try:
+        if WORKER.stopping:
+            raise KeyboardInterrupt
+        return complete_run(run, test_sets, episodes)
+    finally:
+        WORKER.running = False
 
 
 # ------------------------------------------------------------------ statistics
@@ -610,15 +684,47 @@ def plot_test_win_rates(path: Path, config: StudyConfig, test_sets: list[TestSet
 
 
 # ------------------------------------------------------------------ the study
-def run_study(config: StudyConfig) -> list[Path]:
-    """Run (or continue) the study; returns the report files written."""
-    config.out.mkdir(parents=True, exist_ok=True)
+def claim_out(config: StudyConfig, force: bool = False) -> None:
+    """Make ``config.out`` this study's folder, or refuse it before anything is written.
+
+    It may be missing (it is created), an empty folder, or a study folder of the same game:
+    the study continues there (and :func:`check_belongs` refuses runs trained with other
+    settings). Any other folder is taken only with ``force`` (files the study writes there
+    are overwritten); a file, or the folder of a study of another game, never.
+    """
+    out = config.out
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a study folder")
+    check_folder(out)
+    marker = out / STUDY_FILE
+    if marker.is_file():
+        try:
+            found = json.loads(marker.read_text())
+        except ValueError:  # not JSON, or not UTF-8
+            found = None
+        if not isinstance(found, dict) or found.get("format") != STUDY_FORMAT:
+            raise OutputError(f"{marker} is not a gvgai study file ({STUDY_FORMAT})")
+        if found.get("game") != config.game:
+            raise OutputError(f"--out {out} holds a study of {found.get('game')}, not "
+                              f"{config.game}: use another --out")
+        return
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputError(f"--out {out} is a folder but not a study folder (it has no "
+                          f"{STUDY_FILE}): add --force to write the study into it")
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(marker, json.dumps({"format": STUDY_FORMAT, "game": config.game}))
+
+
+def run_study(config: StudyConfig, *, force: bool = False) -> list[Path]:
+    """Run (or continue) the study; returns the report files written. ``force``: see
+    :func:`claim_out`."""
+    claim_out(config, force)
     test_sets = prepare_test_sets(config)
     runs = plan_runs(config, test_sets)
     rows = complete_runs(runs, test_sets, config)
     out = config.out
     write_results(out / RESULTS_FILE, rows)
-    (out / SUMMARY_FILE).write_text(summary(config, test_sets, rows))
+    write_text_atomically(out / SUMMARY_FILE, summary(config, test_sets, rows))
     plot_test_win_rates(out / TEST_PLOT, config, test_sets, rows)
     written = [out / RESULTS_FILE, out / SUMMARY_FILE, out / TEST_PLOT]
     for name, tag, ylabel, title in (

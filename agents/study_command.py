@@ -12,9 +12,16 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-from gvgai_agents.study import SMOKE_BUDGET, SUMMARY_FILE, StudyConfig, parse_conditions, run_study
+from gvgai_agents.study import (
+    RESULTS_FILE,
+    SMOKE_BUDGET,
+    STUDY_FILE,
+    SUMMARY_FILE,
+    StudyConfig,
+    parse_conditions,
+    run_study,
+)
 from gvgai_py import GAMES
-from gvgai_py.cli import CLIError
 
 DEFAULTS = {f.name: f.default for f in fields(StudyConfig) if f.init}
 
@@ -26,7 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "levels, generated test levels (level seeds never drawn for training) and "
                     "optional extra levels, then write results.csv, summary.md and plots to "
                     "--out. Finished runs and evaluations are reused, so re-running the "
-                    "command continues an interrupted study.",
+                    "command continues an interrupted study. --out must be missing, empty, "
+                    f"or a study folder of the same game (it holds {STUDY_FILE}); runs in it "
+                    "trained with other settings are refused.",
     )
 
     def option(name: str, help: str, **kwargs) -> None:
@@ -61,6 +70,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     option("checkpoint_every", "steps between checkpoints", type=int)
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: results/GAME)")
+    parser.add_argument("--force", action="store_true",
+                        help=f"write the study into an --out folder that holds other files "
+                             f"but no {STUDY_FILE} (files of the names a study writes, such as "
+                             f"{RESULTS_FILE} and {SUMMARY_FILE}, are overwritten)")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny budgets to check the pipeline end to end in seconds: "
                              + ", ".join(f"{k.replace('_', '-')} {v}"
@@ -69,15 +82,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = {k: v for k, v in vars(args).items() if k not in ("func", "command")}
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "command", "force")}
     options["conditions"] = parse_conditions(args.conditions)
     options["out"] = args.out or Path("results") / args.game.lower()
     if "test_difficulties" in options:
         options["test_difficulties"] = tuple(options["test_difficulties"])
     config = StudyConfig(**options)
-    if config.out.exists() and not config.out.is_dir():
-        raise CLIError(f"--out {config.out} is not a folder")
-    for path in run_study(config):
+    for path in run_study(config, force=args.force):
         print(path)
     print()
     print((config.out / SUMMARY_FILE).read_text(), end="")

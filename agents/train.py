@@ -1,23 +1,25 @@
 """Train an agent on a game's levels, logging to a run directory.
 
-A run directory holds ``config.json`` (see :func:`agents.config.run_info`), ``tb/``
+A run directory holds ``config.json`` (see :func:`agents.config.run_info`; each resume adds
+an entry to its ``resumed`` list: the checkpoint, its step and the device used), ``tb/``
 (TensorBoard events: SB3's own tags plus ``rollout/win_rate``, ``train/cpc_loss``,
 ``train/cpc_acc_k{k}``, ``eval/win_rate/<test set>``, ``eval/mean_score/<test set>``),
-``checkpoints/step_<N>.zip`` (written atomically every ``checkpoint_every`` steps) and
-``model.zip``, the final model. :func:`resume` continues a run from its newest checkpoint.
+``checkpoints/step_<N>.zip`` (every ``checkpoint_every`` steps, with side files: see
+:mod:`agents.checkpoints`) and ``model.zip``, the final model. :func:`resume` continues a run
+from its newest checkpoint.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import pickle
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import gymnasium as gym
 import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
@@ -25,17 +27,26 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
 
-from gvgai_agents.algorithms import ALGORITHMS, build_model, load_model
+from gvgai_agents.algorithms import (
+    ALGORITHMS,
+    ModelFile,
+    build_model,
+    resolve_device,
+    save_model,
+)
 from gvgai_agents.callbacks import (
-    CURRICULUM_SUFFIX,
-    REPLAY_BUFFER_SUFFIX,
     CheckpointCallback,
     EvalCallback,
     PeriodicDumpCallback,
     ProgressBarCallback,
     WinRateCallback,
+)
+from gvgai_agents.checkpoints import (
+    check_side_files,
     latest_checkpoint,
-    save_model,
+    read_curriculum,
+    read_replay_buffer,
+    remove_temporaries,
 )
 from gvgai_agents.config import TrainConfig, run_info
 from gvgai_agents.evaluate import evaluate
@@ -52,6 +63,7 @@ from gvgai_agents.levels import (
 from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 from gvgai_py.files import save_atomically
+from gvgai_py.processes import become_helper, interrupts_held
 
 if TYPE_CHECKING:
     from gvgai_generators.curriculum import Curriculum
@@ -102,14 +114,45 @@ def make_training_env(config: TrainConfig, levels: Levels, seed: int) -> VecEnv:
     env_kwargs = {"game": config.game, "level_set": levels.train, "obs_type": config.obs,
                   "size": levels.size, "max_episode_steps": config.max_episode_steps}
     if config.vec_env == "dummy" or config.n_envs == 1:
-        vec_env_cls, vec_env_kwargs = DummyVecEnv, None
+        factory, vec_env_cls, vec_env_kwargs = make_env, DummyVecEnv, None
     else:
         # SB3 defaults to forkserver, whose workers import torch and SB3 afresh (seconds each
         # on a small machine); forked workers share this process's modules and never run torch.
-        vec_env_cls, vec_env_kwargs = SubprocVecEnv, {"start_method": FAST_START_METHOD}
-    return make_vec_env(make_env, config.n_envs, seed=seed, env_kwargs=env_kwargs,
-                        vec_env_cls=vec_env_cls, vec_env_kwargs=vec_env_kwargs,
-                        monitor_kwargs={"info_keywords": ("won",)})
+        # A forked worker's parent is this process; a forkserver's child's is the forkserver.
+        parent = os.getpid() if FAST_START_METHOD == "fork" else None
+        factory = functools.partial(make_helper_env, parent)
+        vec_env_cls = InterruptibleSubprocVecEnv
+        vec_env_kwargs = {"start_method": FAST_START_METHOD}
+    with interrupts_held():
+        return make_vec_env(factory, config.n_envs, seed=seed, env_kwargs=env_kwargs,
+                            vec_env_cls=vec_env_cls, vec_env_kwargs=vec_env_kwargs,
+                            monitor_kwargs={"info_keywords": ("won",)})
+
+
+def make_helper_env(parent: int | None, **env_kwargs: Any) -> gym.Env:
+    """:func:`agents.levels.make_env` in a subprocess environment's worker, which first becomes
+    a helper of the training process (``parent``): it ends with it, and leaves Ctrl-C to it
+    (:func:`gvgai_py.processes.become_helper`)."""
+    become_helper(parent)
+    return make_env(**env_kwargs)
+
+
+class InterruptibleSubprocVecEnv(SubprocVecEnv):
+    """SB3's SubprocVecEnv, whose :meth:`close` also works after Ctrl-C stopped a step."""
+
+    def close(self) -> None:
+        if self.closed or not self.waiting:
+            super().close()
+            return
+        # Ctrl-C stopped a step after some workers' replies were read: SB3 would wait for them
+        # again, forever. The workers hold nothing to save, and their generator processes end
+        # with them.
+        for process in self.processes:
+            process.kill()
+            process.join()
+        for remote in self.remotes:
+            remote.close()
+        self.closed = True
 
 
 def check_environment(config: TrainConfig, levels: Levels) -> None:
@@ -143,34 +186,39 @@ def write_config(run_dir: Path, info: dict[str, Any]) -> None:
     save_atomically(run_dir / CONFIG_FILE, write)
 
 
-def new_model(config: TrainConfig, levels: Levels, env: VecEnv) -> BaseAlgorithm:
-    """An untrained model as configured, recording what evaluation needs to rebuild envs."""
-    metadata = {"game": config.game, "algo": config.algo, "cpc": config.cpc,
-                "obs_type": config.obs, "size": list(levels.size),
+def new_model(config: TrainConfig, levels: Levels, env: VecEnv, seed: int) -> BaseAlgorithm:
+    """An untrained model as configured, on the device ``config.device`` names, recording
+    what evaluation needs to rebuild envs."""
+    metadata = {"game": config.game, "obs_type": config.obs, "size": list(levels.size),
                 "max_episode_steps": config.max_episode_steps}
     rollout = {} if config.n_steps is None else {"n_steps": config.n_steps}
     return build_model(config.algo, env, metadata, cpc=config.cpc, cpc_weight=config.cpc_weight,
-                       cpc_horizons=config.cpc_horizons, seed=config.seed, **rollout)
+                       cpc_horizons=config.cpc_horizons, seed=seed,
+                       device=resolve_device(config.device), **rollout)
 
 
 def train(config: TrainConfig) -> Path:
     """Train a new run as configured; returns its run directory."""
     levels = Levels.of(config)
+    device = resolve_device(config.device)
     check_environment(config, levels)
     run_dir = create_run_dir(config)
-    write_config(run_dir, run_info(config))
+    write_config(run_dir, run_info(config, str(device)))
     th.set_num_threads(config.torch_threads)
     env = make_training_env(config, levels, config.seed)
     try:
-        learn(new_model(config, levels, env), config, levels, run_dir)
+        learn(new_model(config, levels, env, config.seed), config, levels, run_dir)
     finally:
         env.close()
     return run_dir
 
 
-def resume(run_dir: Path, steps: int | None = None) -> Path:
+def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Path:
     """Continue ``run_dir`` from its newest checkpoint up to ``steps`` (default: the run's
-    own total). Nothing is written before the checkpoint has loaded."""
+    own total), on ``device`` (a ``--device`` name; not necessarily the one the run began
+    on), with the model rebuilt from the run's configuration and the checkpoint's weights,
+    progress, replay buffer and curriculum. Nothing is written before the checkpoint has
+    loaded."""
     config_path = run_dir / CONFIG_FILE
     if not config_path.is_file():
         raise CLIError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
@@ -181,55 +229,40 @@ def resume(run_dir: Path, steps: int | None = None) -> Path:
         raise CLIError(f"{config_path} is unreadable ({type(err).__name__}: {err})") from None
     if steps is not None:
         config = replace(config, steps=steps)
+    config = replace(config, device=device)
+    resolved = resolve_device(device)
     checkpoint = latest_checkpoint(run_dir / CHECKPOINTS)
     if checkpoint is None:
         raise CLIError(f"no checkpoint to resume from in {run_dir / CHECKPOINTS}")
     levels = Levels.of(config)
+    saved = ModelFile.read(checkpoint)
+    if saved.num_timesteps >= config.steps:
+        raise CLIError(f"{checkpoint.name} already has {saved.num_timesteps} of "
+                       f"{config.steps} steps; pass a larger --steps to train further")
+    off_policy = not ALGORITHMS[config.algo].on_policy
+    check_side_files(checkpoint, replay_buffer=off_policy,
+                     curriculum=bool(levels.train.curriculum))
+    curriculum = read_curriculum(checkpoint) if levels.train.curriculum else None
     th.set_num_threads(config.torch_threads)
-    env = None
+    # Fresh episode seeds, so the resumed run does not replay the episodes it began with.
+    seed = config.seed + saved.num_timesteps
+    env = make_training_env(config, levels, seed)
     try:
-        model = load_model(checkpoint)
-        if model.num_timesteps >= config.steps:
-            raise CLIError(f"{checkpoint.name} already has {model.num_timesteps} of "
-                           f"{config.steps} steps; pass a larger --steps to train further")
-        # Fresh episode seeds, so the resumed run does not replay the episodes it began with.
-        env = make_training_env(config, levels, config.seed + model.num_timesteps)
-        model.set_env(env)
-        restore_replay_buffer(model, checkpoint)
-        curriculum = restore_curriculum(checkpoint)
+        model = new_model(config, levels, env, seed)
+        saved.restore(model)
+        if off_policy:
+            read_replay_buffer(checkpoint, model.replay_buffer)
+        for directory in (run_dir, run_dir / CHECKPOINTS):
+            remove_temporaries(directory)
         info["config"] = asdict(config)
         info.setdefault("resumed", []).append(
-            {"from_checkpoint": checkpoint.name, "step": model.num_timesteps})
+            {"from_checkpoint": checkpoint.name, "step": model.num_timesteps,
+             "device": str(resolved)})
         write_config(run_dir, info)
         learn(model, config, levels, run_dir, curriculum)
     finally:
-        if env is not None:
-            env.close()
+        env.close()
     return run_dir
-
-
-def restore_replay_buffer(model: BaseAlgorithm, checkpoint: Path) -> None:
-    buffer_path = checkpoint.with_suffix(REPLAY_BUFFER_SUFFIX)
-    if getattr(model, "replay_buffer", None) is not None and buffer_path.is_file():
-        with unreadable_as_cli_error(buffer_path):
-            model.load_replay_buffer(buffer_path)
-
-
-def restore_curriculum(checkpoint: Path) -> Curriculum | None:
-    """The curriculum saved with ``checkpoint``, or None (a run without one)."""
-    path = checkpoint.with_suffix(CURRICULUM_SUFFIX)
-    if not path.is_file():
-        return None
-    with unreadable_as_cli_error(path), open(path, "rb") as file:
-        return pickle.load(file)
-
-
-@contextmanager
-def unreadable_as_cli_error(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except Exception as err:  # noqa: BLE001 - a damaged pickle can fail in many ways
-        raise CLIError(f"{path} is unreadable ({type(err).__name__}: {err})") from None
 
 
 def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Path,
@@ -260,10 +293,10 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
     except KeyboardInterrupt:
         progress.close()
         newest = latest_checkpoint(run_dir / CHECKPOINTS)
-        print(f"stopped at step {model.num_timesteps}; "
-              + (f"gvgai train --resume {run_dir} continues from {newest.name}" if newest
-                 else "no checkpoint was written yet"), file=sys.stderr)
-        raise
+        resume = (f"gvgai train --resume {run_dir} continues from {newest.name}" if newest
+                  else "no checkpoint was written yet")
+        # Said in the command's one line about the interruption (gvgai_py.cli).
+        raise KeyboardInterrupt(f"stopped at step {model.num_timesteps}; {resume}") from None
     model.logger.dump(model.num_timesteps)
     checkpoints.save()
     save_model(model, run_dir / FINAL_MODEL)

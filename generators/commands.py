@@ -3,7 +3,8 @@
 Generates N verified levels of GAME at difficulty D, level seeds S, S+1, ..., S+N-1 (so that
 level i is the one ``pcg`` names (S+i, D)), and writes them as ``DIR/<game>_<i>.txt``, creating
 DIR if needed and writing nothing else, or prints them (``--show``). Every level is generated
-before the first file is written, so a failure leaves no partial set behind.
+before the first file is written, so a failure leaves no partial set behind. Existing files of
+that name are overwritten only with ``--force``, which is checked before generating.
 
 Lives in the generators package and reaches ``gvgai`` through the ``gvgai_py.commands`` entry
 point, so that ``gvgai_py`` never imports the generators.
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from gvgai_generators import GENERATORS, UnsolvableLevelError, generate_verified
 from gvgai_py.cli import CLIError
+from gvgai_py.files import write_text_atomically
+from gvgai_py.outputs import check_targets
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="level seed of the first level")
     parser.add_argument("--out", type=Path, help="folder to write <game>_<i>.txt into")
     parser.add_argument("--show", action="store_true", help="print the levels instead")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite existing <game>_<i>.txt files in --out")
     parser.set_defaults(func=run)
 
 
@@ -48,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("give exactly one of --out DIR and --show")
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} exists and is not a folder")
+    targets = [] if args.show else [args.out / f"{game}_{i}.txt" for i in range(args.count)]
+    check_targets(targets, force=args.force)
 
     try:
         levels = [
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             print(level.to_string())
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
-    for i, level in enumerate(levels):
-        (args.out / f"{game}_{i}.txt").write_text(level.to_string())
+    for target, level in zip(targets, levels, strict=True):
+        write_text_atomically(target, level.to_string())
     print(f"wrote {args.count} {game} levels to {args.out}")
     return 0

@@ -22,6 +22,9 @@ Vectorized envs reset a worker inside the same ``step`` that ends its episode, s
 only be chosen for the episode after next: PPCG's new difficulty applies from each worker's next
 reset, and PLR keeps one level queued per worker (the first episode of each worker is the
 source's own draw; give the source the same ``num_levels`` and difficulty so it is in the set).
+
+A curriculum's state is plain JSON data (:meth:`Curriculum.state_dict`,
+:func:`curriculum_from_state`), so that a checkpoint of it can be read without unpickling.
 """
 
 from __future__ import annotations
@@ -70,6 +73,22 @@ class Curriculum(Protocol):
     def metrics(self) -> dict[str, float]:
         """Values to log, by name."""
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything a resumed run needs, as JSON values, with ``kind`` naming the class."""
+
+
+def curriculum_from_state(state: dict[str, Any]) -> Curriculum:
+    """The curriculum that :meth:`Curriculum.state_dict` described. Raises ValueError for a
+    state that is not one (unknown ``kind``, missing or ill-typed values)."""
+    kinds = {cls.KIND: cls for cls in (ProgressivePCG, PrioritizedLevelReplay)}
+    if not isinstance(state, dict) or state.get("kind") not in kinds:
+        raise ValueError(f"not a curriculum state (kind must be one of {', '.join(kinds)})")
+    try:
+        return kinds[state["kind"]].from_state(state)
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"bad {state['kind']} curriculum state ({type(err).__name__}: {err})") \
+            from None
+
 
 class CurriculumCallback(BaseCallback):
     """Runs a :class:`Curriculum` inside ``model.learn`` and logs its metrics after every
@@ -95,6 +114,8 @@ class CurriculumCallback(BaseCallback):
 # ------------------------------------------------------------------------- Progressive PCG
 class ProgressivePCG:
     """The PPCG difficulty rule, and a :class:`Curriculum` that shares d across workers."""
+
+    KIND = "ppcg"
 
     def __init__(
         self, alpha: float = 0.01, timeout_is_win: bool = False, difficulty: float = 0.0
@@ -129,6 +150,15 @@ class ProgressivePCG:
     def metrics(self) -> dict[str, float]:
         return {"curriculum/difficulty": self.difficulty}
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"kind": self.KIND, "alpha": self.alpha, "timeout_is_win": self.timeout_is_win,
+                "difficulty": self.difficulty}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ProgressivePCG:
+        return cls(_value(state["alpha"], float), _value(state["timeout_is_win"], bool),
+                   _value(state["difficulty"], float))
+
 
 class ProgressivePCGWrapper(gym.Wrapper):
     """PPCG on one env: after each episode, moves its level source's difficulty."""
@@ -158,6 +188,8 @@ class PrioritizedLevelReplay:
         seed: seeds the curriculum's own sampling.
     """
 
+    KIND = "plr"
+
     def __init__(
         self,
         num_levels: int,
@@ -170,6 +202,8 @@ class PrioritizedLevelReplay:
             raise ValueError("PLR needs at least one seed and one difficulty")
         if temperature <= 0 or not 0.0 <= staleness <= 1.0:
             raise ValueError("temperature must be positive and staleness in [0, 1]")
+        self.num_levels = num_levels
+        self.difficulties = tuple(difficulties)
         self.levels: list[LevelKey] = [
             level_key(s, d) for d in difficulties for s in range(num_levels)
         ]
@@ -256,8 +290,41 @@ class PrioritizedLevelReplay:
             "curriculum/mean_score": float(self.scores[self.seen].mean()) if seen else 0.0,
         }
 
+    def state_dict(self) -> dict[str, Any]:
+        """Settings, scores and the sampler's RNG; not the episodes in progress, which
+        :meth:`start` forgets anyway."""
+        return {"kind": self.KIND, "num_levels": self.num_levels,
+                "difficulties": list(self.difficulties), "temperature": self.temperature,
+                "staleness": self.staleness, "rng": self.rng.bit_generator.state,
+                "scores": self.scores.tolist(), "seen": self.seen.tolist(),
+                "last_drawn": self.last_drawn.tolist(), "draws": self.draws}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> PrioritizedLevelReplay:
+        plr = cls(_value(state["num_levels"], int),
+                  [_value(d, float) for d in state["difficulties"]],
+                  _value(state["temperature"], float), _value(state["staleness"], float))
+        plr.rng.bit_generator.state = state["rng"]
+        for name, dtype in (("scores", float), ("seen", bool), ("last_drawn", np.int64)):
+            values = np.asarray(state[name], dtype=dtype)
+            if values.shape != (len(plr.levels),):
+                raise ValueError(f"PLR state has {values.shape} {name} for {len(plr.levels)} "
+                                 "levels")
+            setattr(plr, name, values)
+        plr.draws = _value(state["draws"], int)
+        return plr
+
     def _queue_next(self, env: VecEnv, worker: int) -> None:
         env.env_method("queue_level", *self.sample(), indices=[worker])
+
+
+def _value(value: Any, kind: type) -> Any:
+    """``value``, a JSON value of type ``kind``: an int counts as a float, a bool as neither
+    (JSON's true is Python's True, which is also an int)."""
+    accepted = (int, float) if kind is float else kind
+    if isinstance(value, bool) is not (kind is bool) or not isinstance(value, accepted):
+        raise TypeError(f"expected {kind.__name__}, got {value!r}")
+    return kind(value)
 
 
 def _level_of(info: dict[str, Any]) -> LevelKey | None:

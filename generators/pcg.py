@@ -74,6 +74,7 @@ from gvgai_generators import (
 )
 from gvgai_py import Level, env_id
 from gvgai_py.envs import next_reset_rng
+from gvgai_py.processes import ORPHANED, watch_parent
 
 MODES = ("exact", "uniform")
 SEED_SPACE = 2**31
@@ -112,9 +113,13 @@ class GeneratorProcess:
 
     def __init__(self, game: str) -> None:
         self.game = game
+        # The child ends with this process (see the module's ``__main__``). Its own session
+        # keeps it out of this process's group, which Ctrl-C interrupts: this process alone
+        # decides when the child stops.
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "gvgai_generators.pcg", game],
+            [sys.executable, "-m", "gvgai_generators.pcg", game, str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            start_new_session=True,
         )
         self._lock = threading.Lock()
 
@@ -393,6 +398,16 @@ def quiet_collector() -> None:
 
 
 if __name__ == "__main__":
+    # Usage: python -m gvgai_generators.pcg GAME PARENT_PID (see GeneratorProcess). Any thread
+    # of the parent may start this process, so it watches the parent rather than ask for the
+    # parent-death signal, which follows the starting thread; a parent killed outright also
+    # closes the requests' pipe, unless a process it forked still holds that pipe. Watching
+    # starts before yield_the_cpu, so that the watching thread keeps a normal priority (Linux
+    # sets it per thread, and new threads inherit it).
+    watch_parent(int(sys.argv[2]))
     yield_the_cpu()
     quiet_collector()
-    serve(sys.argv[1], sys.stdin, sys.stdout)
+    try:
+        serve(sys.argv[1], sys.stdin, sys.stdout)
+    except BrokenPipeError:  # the parent ended while a level was being checked
+        os._exit(ORPHANED)

@@ -4,7 +4,8 @@ Each subcommand module exposes ``add_parser(subparsers)`` (which sets ``func`` o
 This package's own are listed in :data:`SUBCOMMANDS`; the generators and agents packages add
 theirs through the ``gvgai_py.commands`` entry-point group (see ``pyproject.toml``), so that
 ``gvgai_py`` never imports them. Expected failures raise :class:`CLIError` (or one of the input
-errors below) and become one line on stderr with exit status 2, never a traceback.
+errors below, or any OSError: a file that cannot be read or written) and become one line on
+stderr with exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from gvgai_py.level import LevelError
+from gvgai_py.outputs import OutputError
 
 SUBCOMMANDS = ("gvgai_py.commands.play", "gvgai_py.commands.render")
 COMMAND_GROUP = "gvgai_py.commands"
@@ -41,16 +43,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def describe(err: Exception) -> str:
+    """The one line that reports ``err``: an OSError by its file and reason (``x.json:
+    Permission denied``, not ``[Errno 13] ...``), anything else by its message."""
+    if isinstance(err, OSError) and err.strerror:
+        files = " -> ".join(str(f) for f in (err.filename, err.filename2) if f is not None)
+        return f"{files}: {err.strerror}" if files else err.strerror
+    return str(err)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CLIError, LevelError, FileNotFoundError, IsADirectoryError, ValueError) as err:
-        print(f"gvgai {args.command}: error: {err}", file=sys.stderr)
+    except (CLIError, LevelError, OutputError, OSError, ValueError) as err:
+        print(f"gvgai {args.command}: error: {describe(err)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"gvgai {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        # A command may say what it kept and how to go on (``KeyboardInterrupt(message)``),
+        # in this same line.
+        detail = f": {interrupt}" if interrupt.args else ""
+        print(f"gvgai {args.command}: interrupted{detail}", file=sys.stderr)
         return 130
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from gvgai_py.envs import OUR_LEVELS, GVGAIEnv, named_level_source
+from gvgai_py.files import write_text_atomically
 from gvgai_py.level import Level
 from gvgai_py.rendering import Window, status_line
 
@@ -286,8 +287,12 @@ def replay(
 
 
 def save_recording(path: str | Path, game: str, episodes: list[Episode]) -> None:
+    """Write the episodes to ``path`` (atomically: a failed save keeps any earlier file
+    whole), creating its folder if needed."""
     data = {"format": RECORDING_FORMAT, "game": game, "episodes": [asdict(e) for e in episodes]}
-    Path(path).write_text(json.dumps(data) + "\n")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(path, json.dumps(data) + "\n")
 
 
 def load_recording(path: str | Path) -> tuple[str, list[Episode]]:

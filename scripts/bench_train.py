@@ -8,6 +8,7 @@ into collecting rollouts (environments plus the policy's forward passes) and the
 the figures, since other processes skew them.
 
     python scripts/bench_train.py --game zelda --levels 0 --steps 20000
+    python scripts/bench_train.py --device cuda --obs pixels --n-envs 16 --vec-env subproc
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 
-from gvgai_agents.config import TrainConfig
+from gvgai_agents.algorithms import resolve_device
+from gvgai_agents.config import DEVICE_HELP, TrainConfig
 from gvgai_agents.train import Levels, make_training_env, new_model
+from gvgai_py.cli import CLIError
 
 TARGET_STEPS_PER_SECOND = 1000
 TARGET_CPC_RATIO = 0.75
@@ -59,7 +62,8 @@ class Measurement:
 
 def build(config: TrainConfig) -> BaseAlgorithm:
     levels = Levels.of(config)
-    return new_model(config, levels, make_training_env(config, levels, config.seed))
+    return new_model(config, levels, make_training_env(config, levels, config.seed),
+                     config.seed)
 
 
 def time_learning(model: BaseAlgorithm, steps: int, into: Measurement) -> None:
@@ -82,10 +86,15 @@ def main() -> None:
     parser.add_argument("--vec-env", default="dummy", choices=("dummy", "subproc"))
     parser.add_argument("--torch-threads", type=int, default=1)
     parser.add_argument("--obs", default="symbolic", choices=("symbolic", "pixels"))
+    parser.add_argument("--device", default="auto", help=DEVICE_HELP)
     args = parser.parse_args()
 
+    try:
+        device = resolve_device(args.device)
+    except CLIError as err:
+        parser.error(str(err))
     print(f"{args.game} {args.levels} {args.obs}, {args.n_envs} envs ({args.vec_env}), "
-          f"{args.torch_threads} torch thread(s), {os.cpu_count()} cores, "
+          f"device {device}, {args.torch_threads} torch thread(s), {os.cpu_count()} cores, "
           f"load average before {os.getloadavg()[0]:.2f}")
     th.set_num_threads(args.torch_threads)
     models = {}
@@ -93,7 +102,7 @@ def main() -> None:
         config = TrainConfig(game=args.game, algo="a2c", cpc=cpc, levels=args.levels,
                              eval_levels=[], obs=args.obs, n_envs=args.n_envs,
                              vec_env=args.vec_env, torch_threads=args.torch_threads,
-                             run_name="bench")
+                             device=args.device, run_name="bench")
         models[cpc] = build(config)
         models[cpc].learn(args.warmup)
     # Alternate short chunks, so that both variants see the same changes in machine load.

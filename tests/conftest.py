@@ -1,5 +1,7 @@
 """Fixtures shared by every test module."""
 
+import os
+
 import pytest
 
 
@@ -17,3 +19,21 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def device():
+    """The torch device the agent tests build their models on: ``GVGAI_TEST_DEVICE`` (a
+    ``--device`` name, default cpu), so that ``GVGAI_TEST_DEVICE=cuda pytest`` runs them on a
+    GPU. Tests that use it are skipped where that device is unavailable."""
+    # Imported here, not at the top: most test modules never load torch and SB3.
+    from gvgai_agents.algorithms import resolve_device
+    from gvgai_agents.config import check_device_name
+    from gvgai_py.cli import CLIError
+
+    name = os.environ.get("GVGAI_TEST_DEVICE", "cpu")
+    check_device_name(name)  # a misspelt name is an error, not a reason to skip
+    try:
+        return resolve_device(name)
+    except CLIError as err:
+        pytest.skip(f"GVGAI_TEST_DEVICE={name} is unavailable: {err}")

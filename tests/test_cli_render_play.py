@@ -69,7 +69,7 @@ def test_play_records_a_headless_session_and_replay_reproduces_it(tmp_path):
         (["render", "zelda", "--level", "7"], "level index must be 0-4"),
         (["render", "zelda", "--level", "missing.txt"], "level file 'missing.txt' not found"),
         (["render", "zelda", "--level", "0", "1"], "several levels need --grid"),
-        (["render", "frogs", "--out", "no/such/dir/x.png"], "output folder 'no/such/dir'"),
+        (["render", "frogs", "--out", "."], ". is a folder, not a file"),
         (["play", "pacman", "--max-frames", "1"], "unknown game 'pacman'"),
         (["play", "zelda", "--replay", "missing.json"], "No such file or directory"),
         (["play", "zelda", "--level", "3", "--scale", "0"], "--scale must be at least 1"),

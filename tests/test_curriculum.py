@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import partial
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from gvgai_generators.curriculum import (
     PrioritizedLevelReplay,
     ProgressivePCG,
     ProgressivePCGWrapper,
+    curriculum_from_state,
     episode_outcome,
 )
 from gvgai_generators.pcg import make_env
@@ -223,3 +225,42 @@ def test_fixed_difficulty_training_levels_are_prefetched_deeper_than_curricula()
             assert source.prefetch == depth, word
         finally:
             source.close()
+
+
+# ------------------------------------------------------------------ saved state
+def json_round_trip(curriculum):
+    """The curriculum rebuilt from its state after a trip through a JSON file's text."""
+    return curriculum_from_state(json.loads(json.dumps(curriculum.state_dict())))
+
+
+def test_ppcg_state_round_trips_through_json():
+    ppcg = ProgressivePCG(alpha=0.05, timeout_is_win=True, difficulty=0.35)
+    restored = json_round_trip(ppcg)
+    assert isinstance(restored, ProgressivePCG)
+    assert (restored.alpha, restored.timeout_is_win, restored.difficulty) == (0.05, True, 0.35)
+
+
+def test_plr_state_round_trips_through_json_and_samples_on_identically():
+    plr = PrioritizedLevelReplay(num_levels=6, difficulties=(0.25, 0.5), temperature=0.3,
+                                 staleness=0.2, seed=4)
+    for i in range(5):
+        plr.update_score(plr.sample(), float(i))
+    restored = json_round_trip(plr)
+    assert restored.levels == plr.levels and restored.draws == plr.draws
+    for name in ("scores", "seen", "last_drawn"):
+        np.testing.assert_array_equal(getattr(restored, name), getattr(plr, name))
+    assert [restored.sample() for _ in range(20)] == [plr.sample() for _ in range(20)]
+
+
+@pytest.mark.parametrize("state", [
+    [],
+    {"kind": "os.system"},
+    {"kind": "ppcg", "alpha": "0.01", "timeout_is_win": False, "difficulty": 0.0},
+    {"kind": "ppcg", "alpha": 0.01, "timeout_is_win": 0, "difficulty": 0.0},
+    {"kind": "ppcg", "alpha": 0.01, "timeout_is_win": False},
+    {**PrioritizedLevelReplay(num_levels=3).state_dict(), "scores": [0.0]},
+    {**PrioritizedLevelReplay(num_levels=3).state_dict(), "rng": {"bit_generator": "MT19937"}},
+])
+def test_a_bad_curriculum_state_is_a_value_error(state):
+    with pytest.raises(ValueError):
+        curriculum_from_state(state)

@@ -108,3 +108,13 @@ def test_levels_map_command_draws_the_map_and_reports_coverage(tmp_path, capsys)
 def test_levels_map_rejects_an_unknown_game(capsys):
     assert main(["levels", "map", "pacman"]) == 2
     assert "unknown game" in capsys.readouterr().err
+
+
+def test_levels_map_overwrites_an_existing_image_only_with_force(tmp_path, capsys):
+    out = tmp_path / "map.png"
+    out.write_bytes(b"the user's picture")
+    assert main(["levels", "map", "zelda", "--count", "2", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_bytes() == b"the user's picture"
+    assert main(["levels", "map", "zelda", "--count", "2", "--out", str(out), "--force"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -1,16 +1,16 @@
 """``gvgai train`` and ``gvgai eval`` end to end, on tiny budgets in a corridor level."""
 
 import json
-import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import torch as th
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from gvgai_agents import callbacks
+from gvgai_agents import callbacks, checkpoints
 from gvgai_agents.algorithms import load_model
 from gvgai_py.cli import main
 
@@ -53,6 +53,8 @@ def test_a2c_cpc_run_writes_config_checkpoints_model_and_tags(a2c_run):
     info = json.loads((a2c_run / "config.json").read_text())
     assert info["config"]["algo"] == "a2c" and info["config"]["cpc"] is True
     assert info["config"]["steps"] == 1200 and info["config"]["n_steps"] == 8
+    assert info["config"]["device"] == "auto"
+    assert info["device"] == ("cuda" if th.cuda.is_available() else "cpu")
     assert {"torch", "stable_baselines3", "gvgai_py"} <= info["versions"].keys()
     assert "git" in info
     steps = [int(p.stem.split("_")[1]) for p in sorted((a2c_run / "checkpoints").iterdir())]
@@ -73,9 +75,9 @@ def test_dqn_cpc_run_logs_cpc_and_keeps_the_newest_replay_buffer(level_file, tmp
                            "--checkpoint-every", "1000", "--eval-every", "0")) == 0
     run_dir = tmp_path / "dqn"
     assert CPC_TAGS | {"rollout/win_rate", "train/loss"} <= scalars(run_dir).keys()
-    newest = callbacks.latest_checkpoint(run_dir / "checkpoints")
-    buffers = list((run_dir / "checkpoints").glob("*.replay.pkl"))
-    assert buffers == [newest.with_suffix(".replay.pkl")]
+    newest = checkpoints.latest_checkpoint(run_dir / "checkpoints")
+    buffers = list((run_dir / "checkpoints").glob("*.replay.*"))
+    assert buffers == [newest.with_suffix(".replay.npz")]
 
 
 def test_resume_after_an_interruption_continues_the_step_count(level_file, tmp_path,
@@ -91,16 +93,18 @@ def test_resume_after_an_interruption_continues_the_step_count(level_file, tmp_p
         patch.setattr(callbacks.WinRateCallback, "_on_step", interrupt_at_700)
         assert main(args) == 130
     run_dir = tmp_path / "run"
-    interrupted_at = load_model(callbacks.latest_checkpoint(run_dir / "checkpoints"))
+    interrupted_at = load_model(checkpoints.latest_checkpoint(run_dir / "checkpoints"))
     assert 600 <= interrupted_at.num_timesteps < 700
     assert not (run_dir / "model.zip").exists()
 
-    assert main(["train", "--resume", str(run_dir)]) == 0
+    # Whichever device the run began on, it may resume on another.
+    assert main(["train", "--resume", str(run_dir), "--device", "cpu"]) == 0
     final = load_model(run_dir / "model.zip")
     assert final.num_timesteps >= 1000
     info = json.loads((run_dir / "config.json").read_text())
     assert info["resumed"] == [{"from_checkpoint": f"step_{interrupted_at.num_timesteps:012d}.zip",
-                                "step": interrupted_at.num_timesteps}]
+                                "step": interrupted_at.num_timesteps, "device": "cpu"}]
+    assert info["config"]["device"] == "cpu"
     logged_steps = [step for step, _ in scalars(run_dir)["train/cpc_loss"]]
     assert max(logged_steps) >= 1000
     assert len(final.ep_info_buffer) > len(interrupted_at.ep_info_buffer)  # episodes carry on
@@ -138,12 +142,35 @@ def expect_one_line_error(capsys, argv: list[str], fragment: str) -> None:
     ("zelda", ["--levels", "pcg:2"], "difficulty must be a number in [0, 1]"),
     ("zelda", ["--eval-levels", "ppcg"], "training curriculum"),
     ("zelda", ["--levels", "no/such/level.txt"], "not a level file"),
+    ("zelda", ["--device", "gpu"], "unknown --device"),
 ])
 def test_bad_options_fail_in_one_line_and_write_nothing(level_file, tmp_path, capsys, game,
                                                         extra, fragment):
     args = train_args(level_file, tmp_path / "logs", "bad", "--steps", "100", *extra, game=game)
     expect_one_line_error(capsys, args, fragment)
     assert not (tmp_path / "logs").exists()
+
+
+def test_a_device_torch_does_not_see_fails_in_one_line_and_writes_nothing(
+        a2c_run, level_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(th.cuda, "is_available", lambda: False)
+    args = train_args(level_file, tmp_path / "logs", "run", "--device", "cuda")
+    expect_one_line_error(capsys, args, "--device cuda: torch sees no CUDA GPU")
+    assert not (tmp_path / "logs").exists()
+    run_dir = tmp_path / "copy"
+    shutil.copytree(a2c_run, run_dir)
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    for argv in (["train", "--resume", str(run_dir), "--steps", "5000", "--device", "cuda:0"],
+                 ["eval", str(run_dir), "--levels", str(level_file), "--device", "cuda",
+                  "--out", str(tmp_path / "eval.json")]):
+        expect_one_line_error(capsys, argv, "torch sees no CUDA GPU")
+    assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "eval.json").exists()
+
+
+def test_resume_takes_no_options_but_steps_and_device(a2c_run, capsys):
+    expect_one_line_error(capsys, ["train", "--resume", str(a2c_run), "--device", "cpu",
+                                   "--algo", "dqn"], "drop: algo\n")  # not --device
 
 
 def test_an_unwritable_logdir_fails_in_one_line(level_file, tmp_path, capsys):
@@ -164,7 +191,7 @@ def test_resume_needs_a_checkpoint(a2c_run, tmp_path, capsys):
 def test_a_corrupted_checkpoint_fails_and_overwrites_nothing(a2c_run, tmp_path, capsys):
     run_dir = tmp_path / "run"
     shutil.copytree(a2c_run, run_dir)
-    newest = callbacks.latest_checkpoint(run_dir / "checkpoints")
+    newest = checkpoints.latest_checkpoint(run_dir / "checkpoints")
     newest.write_bytes(newest.read_bytes()[:500])
     before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
     expect_one_line_error(capsys, ["train", "--resume", str(run_dir), "--steps", "5000"],
@@ -191,11 +218,11 @@ def test_ppcg_logs_its_difficulty_and_resumes_from_the_saved_one(tmp_path):
     assert main(args) == 0
     run_dir = tmp_path / "ppcg"
     assert "curriculum/difficulty" in scalars(run_dir)
-    (saved,) = (run_dir / "checkpoints").glob("*.curriculum.pkl")
-    state = pickle.loads(saved.read_bytes())
-    assert isinstance(state, curriculum.ProgressivePCG)
-    state.difficulty = 0.5  # as if training had got there
-    saved.write_bytes(pickle.dumps(state))
+    (saved,) = (run_dir / "checkpoints").glob("*.curriculum.*")
+    state = json.loads(saved.read_text())
+    assert isinstance(curriculum.curriculum_from_state(state), curriculum.ProgressivePCG)
+    state["difficulty"] = 0.5  # as if training had got there
+    saved.write_text(json.dumps(state))
 
     assert main(["train", "--resume", str(run_dir), "--steps", "480"]) == 0
     resumed = [value for step, value in scalars(run_dir)["curriculum/difficulty"] if step > 320]

@@ -2,7 +2,8 @@
 
 Keys: arrows move, space is USE, R restarts the level, N goes to the next level, Esc or Q quits.
 Holding a key repeats it once per frame (one game tick). With --difficulty, N draws a new
-generated level and + / - change the difficulty by 0.1.
+generated level and + / - change the difficulty by 0.1. --record refuses an existing file
+unless --force, and the level file being played even then; it is checked before the game starts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 
 from gvgai_py.cli import CLIError
 from gvgai_py.level import resolve_game
+from gvgai_py.outputs import check_targets
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +40,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="frames, that is game ticks, per second (default 15; 0: as fast as possible)",
     )
     parser.add_argument("--record", metavar="FILE.json", help="save every episode to FILE.json")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite an existing --record file")
     parser.add_argument(
         "--replay", metavar="FILE.json",
         help="play a recording back and check that each episode ends as recorded",
@@ -64,12 +68,15 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError("--level and --difficulty cannot be combined")
         if not 0.0 <= args.difficulty <= 1.0:
             raise CLIError(f"--difficulty must be in [0, 1], got {args.difficulty}")
+    level_word = args.level or "0"
+    level = int(level_word) if level_word.isdigit() else level_word
+    if args.record:
+        check_targets([args.record], force=args.force,
+                      inputs=[level] if isinstance(level, str) else [])
     window = Window(f"gvgai play {game}", args.scale, args.fps)
     if args.replay:
         return _replay(args.replay, game, window)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    level_word = args.level or "0"
-    level = int(level_word) if level_word.isdigit() else level_word
     episodes = []
     try:
         episodes = play.play(

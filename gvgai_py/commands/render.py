@@ -1,17 +1,22 @@
-"""``gvgai render``: save the first frame of one or more levels as a PNG image."""
+"""``gvgai render``: save the first frame of one or more levels as a PNG image.
+
+An existing PNG file is overwritten only with --force, and never a level file it renders.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from gvgai_py.cli import CLIError
 from gvgai_py.level import resolve_game
+from gvgai_py.outputs import check_targets
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render", help="save a level's first frame as a PNG image",
-        description=__doc__.split(": ", 1)[1],
+        description=__doc__.split(": ", 1)[1].split("\n\n")[0], epilog=__doc__.split("\n\n")[1],
     )
     parser.add_argument("game", help="zelda, frogs, boulderdash or solarfox")
     parser.add_argument(
@@ -19,6 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="our levels (0-4) or level files (default 0); several need --grid",
     )
     parser.add_argument("--out", default=None, help="the PNG file to write (default GAME.png)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     parser.add_argument("--scale", type=int, default=1, help="zoom (default 1: 10 px per cell)")
     parser.add_argument("--grid", action="store_true", help="draw the levels side by side")
     parser.set_defaults(func=run)
@@ -33,15 +39,18 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("several levels need --grid")
     if args.scale < 1:
         raise CLIError(f"--scale must be at least 1, got {args.scale}")
+    out = Path(args.out or f"{game}.png")
+    level_files = [spec for spec in args.level if not spec.isdigit()]
+    check_targets([out], force=args.force, inputs=level_files)
     frames = []
     for spec in args.level:
         level = int(spec) if spec.isdigit() else spec
         env = GVGAIEnv(game, level=level, render_mode="rgb_array", render_scale=args.scale)
         env.reset(seed=0)
         frames.append(env.render())
-    out = args.out or f"{game}.png"
     gap = env.compiled.block * args.scale
     image = frames[0] if len(frames) == 1 else side_by_side(frames, gap)
+    out.parent.mkdir(parents=True, exist_ok=True)
     save_png(image, out)
     print(f"wrote {out} ({image.shape[1]}x{image.shape[0]})")
     return 0
