@@ -15,9 +15,8 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 from gvgai_generators import UnsolvableLevelError
 from gvgai_generators.curriculum import ProgressivePCG, ProgressivePCGWrapper
 from gvgai_generators.pcg import PCGLevelSource, make_env
-from gvgai_py import env_id
+from gvgai_py import PCG_ENV_IDS, env_id
 
-PCG_IDS = sorted(i for i in gym.registry if i.startswith("gvgai/"))
 GAME = "frogs"  # the cheapest levels to generate
 DEPTHS = (0, 2, 4)
 PATIENCE = 30.0
@@ -68,12 +67,18 @@ def played_names(env: gym.Env, seeds: list[int | None]) -> list[tuple[int, float
 
 
 # ------------------------------------------------------------------ reset(seed=s)
-@pytest.mark.parametrize("gym_id", PCG_IDS)
-def test_check_env_passes_on_generated_levels(gym_id):
-    with gym.make(gym_id, level="pcg") as env, warnings.catch_warnings(record=True) as caught:
+@pytest.mark.parametrize("gym_id", PCG_ENV_IDS)
+def test_check_env_passes_on_the_ids_of_generated_levels(gym_id):
+    with gym.make(gym_id) as env, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env.unwrapped)
     assert [str(w.message) for w in caught] == []
+
+
+def test_the_id_of_generated_levels_takes_the_sources_keywords():
+    with gym.make(env_id(GAME, "pcg"), difficulty=0.5, prefetch=0) as env:
+        assert env.reset(seed=0)[1]["difficulty"] == 0.5
+        assert env.unwrapped.level_label == "pcg level"
 
 
 @pytest.mark.parametrize("mode", ["exact", "uniform"])
