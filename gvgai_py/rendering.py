@@ -204,8 +204,10 @@ STYLES: dict[str, dict[str, Style]] = {
     "frogs": {
         "grass": Style("speckle", (90, 170, 70)),
         "highway": Style("road", (70, 70, 78)),
-        "forestDense": Style("tree", (25, 95, 45)),
-        "forestSparse": Style("tree", (70, 130, 50)),
+        # The log spawners sit in the river and are drawn as water (GVGAI's frogs game gives
+        # them a water image), a darker blue where logs come from more often.
+        "forestDense": Style("waves", (30, 75, 175)),
+        "forestSparse": Style("waves", (35, 85, 190)),
         "water": Style("waves", (40, 95, 200)),
         "goal": Style("flag", (250, 215, 50)),
         "log": Style("log", (140, 90, 45)),
@@ -577,6 +579,23 @@ def upscale(frame: np.ndarray, scale: int) -> np.ndarray:
     if scale == 1:
         return frame
     return frame.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+LABEL_HEIGHT = 16
+"""Pixels of the strip that :func:`labelled` adds under a frame."""
+
+
+def labelled(frame: np.ndarray, label: str) -> np.ndarray:
+    """``frame`` (``(height, width, 3)``) with ``label`` written in a black strip under it:
+    ``(height + LABEL_HEIGHT, width, 3)``; a label wider than the frame is cut."""
+    import pygame
+
+    pygame.font.init()
+    text = pygame.font.Font(None, LABEL_HEIGHT + 2).render(label, True, (230, 230, 230), (0, 0, 0))
+    pixels = pygame.surfarray.array3d(text).swapaxes(0, 1)[: LABEL_HEIGHT - 1, : frame.shape[1] - 2]
+    strip = np.zeros((LABEL_HEIGHT, frame.shape[1], 3), dtype=np.uint8)
+    strip[1 : 1 + pixels.shape[0], 2 : 2 + pixels.shape[1]] = pixels
+    return np.concatenate([frame, strip])
 
 
 def side_by_side(frames: Sequence[np.ndarray], gap: int) -> np.ndarray:

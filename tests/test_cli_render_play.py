@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 from helpers import OUR_LEVELS
+
+from gvgai_py.rendering import LABEL_HEIGHT
 
 HEADLESS = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 GVGAI = Path(sys.executable).with_name("gvgai")
@@ -41,7 +44,11 @@ def test_render_writes_the_same_png_each_time_and_a_grid_side_by_side(tmp_path):
 
     done = gvgai("render", "zelda", "--level", "0", "1", "--grid", "--scale", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert pygame.image.load(str(tmp_path / "zelda.png")).get_size() == (2 * 260 + 20, 180)
+    grid = pygame.image.load(str(tmp_path / "zelda.png"))
+    assert grid.get_size() == (2 * 260 + 20, 180 + LABEL_HEIGHT)
+    under = pygame.surfarray.array3d(grid)[:, 180:]  # (x, y, rgb): the strips of level names
+    assert under[:260].any() and under[280:].any()
+    assert not np.array_equal(under[:260], under[280:])  # "level 0", "level 1"
 
 
 def test_play_records_a_headless_session_and_replay_reproduces_it(tmp_path):

@@ -246,3 +246,16 @@ def test_record_video_writes_a_file(tmp_path):
     env.close()
     videos = list(folder.glob("*.mp4"))
     assert len(videos) == 1 and videos[0].stat().st_size > 0
+
+
+def test_the_river_of_frogs_has_no_black_cells():
+    """The log spawners at the river's end are water (they were trees on black)."""
+    env = make("frogs", obs_type="pixels")
+    frame, _ = env.reset(seed=0)
+    block = env.compiled.block
+    river = [r for r, row in enumerate(env.level.rows) if set(row) <= set("0=12")]
+    assert river, env.level.rows
+    for r in river:
+        band = frame[r * block:(r + 1) * block]
+        assert not (band == 0).all(axis=2).any(), f"black pixels in river row {r}"
+

@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gvgai_py.envs import GVGAIEnv
-    from gvgai_py.rendering import save_png, side_by_side
+    from gvgai_py.rendering import labelled, save_png, side_by_side
 
     game = resolve_game(args.game).name
     if len(args.level) > 1 and not args.grid:
@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         level = int(spec) if spec.isdigit() else spec
         env = GVGAIEnv(game, level=level, render_mode="rgb_array", render_scale=args.scale)
         env.reset(seed=0)
-        frames.append(env.render())
+        frame = env.render()
+        # Side by side, each level is named under its frame; alone, the frame is as played.
+        frames.append(labelled(frame, env.level_label) if args.grid else frame)
     gap = env.compiled.block * args.scale
     image = frames[0] if len(frames) == 1 else side_by_side(frames, gap)
     out.parent.mkdir(parents=True, exist_ok=True)
