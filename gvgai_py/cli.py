@@ -36,7 +36,10 @@ class CLIError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gvgai_py import __version__
+
     parser = argparse.ArgumentParser(prog="gvgai", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"gvgai_py {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in subcommand_modules():
         module.add_parser(subparsers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -101,3 +102,9 @@ def test_a_level_file_for_another_game_names_the_line_and_column(tmp_path):
 def test_help(command):
     done = gvgai(command, "--help")
     assert done.returncode == 0 and "--level" in done.stdout
+
+
+def test_version_is_the_installed_distributions():
+    done = gvgai("--version")
+    assert done.returncode == 0
+    assert done.stdout.split() == ["gvgai_py", importlib.metadata.version("gvgai_py")]
