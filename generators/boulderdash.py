@@ -1,4 +1,6 @@
-"""Boulderdash levels (RULES.md D): dig through dirt, collect 9 diamonds, leave by the exit.
+"""Boulderdash levels: dig through dirt, collect 9 diamonds, leave by the exit.
+
+The game: :mod:`gvgai_py.games.boulderdash`.
 
 Layout: a wall frame around dirt ``.``. Rock (inner walls ``w``) is grown by a cellular
 automaton (random fill, then four rounds of "rock where at least 5 of the 9 cells around are

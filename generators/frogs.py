@@ -1,4 +1,6 @@
-"""Frogs levels (RULES.md C): cross roads and rivers from the bottom row to the goal on top.
+"""Frogs levels: cross roads and rivers from the bottom row to the goal on top.
+
+The game: :mod:`gvgai_py.games.frogs`.
 
 Layout, top to bottom: a wall row; the goal row (grass, the goal ``g`` between two trees as in
 the originals); the middle rows; the start row (grass with the avatar, trees at both ends); a
@@ -7,7 +9,7 @@ wall row. Each middle row is one of
 * grass ``+``, with trees ``w`` that leave at least two gaps;
 * road ``.`` with trucks of one kind (``-``/``x`` slow/fast right, ``_``/``l`` slow/fast left)
   in runs of at most three, so that every road row has gaps to step into;
-* river ``0`` with logs ``=`` and one log spawner in the last column (legend C2: ``1``/``3``
+* river ``0`` with logs ``=`` and one log spawner in the last column (legend: ``1``/``3``
   dense/sparse on water, ``2``/``4`` on a log, like the originals' right edge). All logs move
   left at the same speed, so logs of neighbouring river rows keep their relative positions:
   each river row below another gets a log under one of the upper row's logs, a stepping stone

@@ -5,7 +5,7 @@ spawners draw from the game's random stream (which the frog never touches), and 
 sprite the frog can remove is the goal, which ends the game. So the world is played once,
 tick by tick, without the frog (:class:`World`), and a breadth-first search over (tick, frog
 position) plays only the frog's part of each tick against it, in the engine's order
-(RULES A3, C3, C6):
+(docs/engine.md, "One tick" and "Frogs quirks"):
 
 1. the action moves the frog one cell;
 2. a frog partly off-screen steps back to where the tick began;

@@ -1,4 +1,6 @@
-"""Solarfox levels (RULES.md E): a mirrored pattern of blibs for the ever-moving ship.
+"""Solarfox levels: a mirrored pattern of blibs for the ever-moving ship.
+
+The game: :mod:`gvgai_py.games.solarfox`.
 
 Layout: the originals' frame, always 11 x 10: walls in columns 0 and 9, enemy lanes in rows 0
 and 10 with the top enemy ``2`` at (0, 1) and the bottom one ``1`` at (10, 8), the avatar ``A``

@@ -3,7 +3,8 @@
 The enemies and their shots move by themselves and draw from the game's random stream, which
 the ship never touches; the blibs never move. So the enemies and shots are played once, tick
 by tick, without the ship (:class:`Shots`), and a best-first search over (ticks played, ship
-cell, blibs left) plays only the ship's part of each tick against them (RULES E3, E6):
+cell, blibs left) plays only the ship's part of each tick against them (docs/engine.md,
+"Solarfox quirks"):
 
 * The ship moves ``step`` pixels a tick in the direction it was last steered, except on its
   first update (so a level's first tick leaves it in place). The search steers only when the
@@ -14,8 +15,8 @@ cell, blibs left) plays only the ship's part of each tick against them (RULES E3
   their positions after the same tick; a flight is kept only if the ship survives all of it.
 * A blib is eaten on the tick the ship first overlaps its cell. A power blib first touched at
   tick t0 turns into a blib at t0 + 3, which the ship eats at t0 + 4 if it is still in contact
-  (E6); a flight keeps contact for at least ``block / step`` ticks, so a power blib on the
-  flight's cell is gone 4 ticks after the first contact.
+  (docs/engine.md, "Solarfox quirks"); a flight keeps contact for at least ``block / step``
+  ticks, so a power blib on the flight's cell is gone 4 ticks after the first contact.
 * The game is won on the tick the last blib or power blib is gone (if the ship is alive).
 
 The model is checked, not trusted: :func:`generators.solvability.verify` replays the plan on
@@ -32,7 +33,8 @@ from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
 POWER_DELAY = 4
-"""Ticks from a power blib's first contact with the ship to its blib being eaten (E6)."""
+"""Ticks from a power blib's first contact with the ship to its blib being eaten (docs/engine.md,
+"Solarfox quirks")."""
 ITEM_COST = 10
 """Heuristic cells for each item left beyond the nearest: more than a typical flight between
 items, so that eating one always looks like progress."""

@@ -1,4 +1,6 @@
-"""Zelda levels (RULES.md B): a 9 x 13 walled maze with an avatar, a key, a door and monsters.
+"""Zelda levels: a 9 x 13 walled maze with an avatar, a key, a door and monsters.
+
+The game: :mod:`gvgai_py.games.zelda`.
 
 Layout: the interior is a 6 x 4 grid of maze cells at odd (row, col) with wall segments between
 them, carved into a perfect maze (randomised depth-first search), then opened up by knocking

@@ -1,4 +1,7 @@
-"""GVGAI text levels: one character per cell, each character a list of sprites (RULES A1).
+"""GVGAI text levels: one character per cell, each character a list of sprites.
+
+How a level becomes sprites: docs/engine.md, "Levels, cells and pixels" (Java GVGAI:
+``core.game.BasicGame.buildStringLevel``).
 
 Size cap: a level has at most 256 rows and 256 columns (:data:`DEFAULT_MAX_SIZE`; the original
 GVGAI levels are at most 13x30), and only the bytes such a grid can take are read from a level

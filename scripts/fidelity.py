@@ -63,7 +63,7 @@ def play_random(level: Level, episodes: int, seed: Sequence[int]) -> dict[str, n
         choices = agent_rng.integers(len(actions), size=JAVA_MAX_TICKS + 1)
         while not state.ended:
             state.step(actions[choices[state.tick]])
-        # Java reports a win with a non-positive score as 1 (RULES A4).
+        # Java reports a win with a non-positive score as 1 (Game.handleResult).
         scores[episode] = 1.0 if state.won and state.score <= 0 else state.score
         wins[episode] = state.won
         ticks[episode] = state.tick - 1

@@ -1,4 +1,4 @@
-"""Each interaction effect on tiny levels (RULES A8).
+"""Each interaction effect on tiny levels (docs/engine.md, "Effects").
 
 Every test plays the same sandbox (:func:`arena`) with only the rules it is about.
 """

@@ -1,5 +1,6 @@
 """The tick as a whole: collisions, rule order, the killed-as-second asymmetry, end-of-screen
-rules, singletons, terminations and the timeout (RULES A1, A3, A5, A9)."""
+rules, singletons, terminations and the timeout (docs/engine.md, "One tick" and "Creating
+sprites")."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def sandbox(drawing: str, *rules, terminations=(), max_ticks=None):
     return make_game(description, drawing, max_ticks=max_ticks)
 
 
-# ---------------------------------------------------------------------- A1 collisions
+# ---------------------------------------------------------------------- collisions
 
 
 def test_sprites_sharing_an_edge_do_not_collide_but_one_pixel_of_overlap_does():
@@ -65,7 +66,7 @@ def test_end_of_screen_rules_skip_sprites_already_killed_this_tick():
     assert game.score == 1
 
 
-# ---------------------------------------------------------------------- A3.3c rule order
+# ---------------------------------------------------------------------- rule order
 
 
 def test_a_rule_on_a_group_applies_to_each_leaf_and_every_overlap_scores():
@@ -113,7 +114,7 @@ def test_a_sprite_killed_this_tick_still_matches_as_second_but_not_as_first():
     assert sprites_of(game, "monster") == []
 
 
-# ---------------------------------------------------------------------- A5 singletons
+# ---------------------------------------------------------------------- singletons
 
 
 @pytest.mark.parametrize(("singleton", "orbs_after_first_tick"), [(True, 0), (False, 1)])
@@ -137,7 +138,7 @@ def test_a_singleton_counts_a_sprite_killed_this_tick_until_cleanup(
     assert len(sprites_of(game, "orb")) == 1  # replaced dies as this one is born
 
 
-# ---------------------------------------------------------------------- A9 terminations
+# ---------------------------------------------------------------------- terminations
 
 
 @pytest.mark.parametrize("win_first", [True, False])

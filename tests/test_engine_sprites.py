@@ -1,4 +1,5 @@
-"""Each sprite class's own behaviour on tiny levels (RULES A2, A3.2, A7)."""
+"""Each sprite class's own behaviour on tiny levels (docs/engine.md, "Movement", "Update order",
+"Sprite classes")."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def test_missile_skips_its_first_update_then_moves_every_tick():
 
 @pytest.mark.parametrize(
     ("speed", "block", "step"),
-    # RULES A2 and the per-game tables: floor(speed x B) pixels per move.
+    # docs/engine.md, "Movement": floor(speed x B) pixels per move.
     [(0.2, 30, 6), (0.2, 10, 2), (0.1, 28, 2), (0.2, 28, 5), (0.15, 25, 3), (0.15, 10, 1),
      (0.1, 10, 1)],
 )
@@ -75,8 +76,8 @@ def test_missile_waits_its_cooldown_between_moves(cooldown):
 
 @pytest.mark.parametrize(
     ("missile_defined_first", "first_move_tick"),
-    # A3.2: the last-defined type updates first. A missile defined before its spawner is updated
-    # after it, in the tick it is born (the skipped first update); otherwise one tick later.
+    # "Update order": the last-defined type updates first. A missile defined before its spawner is
+    # updated after it, in the tick it is born (the skipped first update); otherwise one tick later.
     [(True, 1), (False, 2)],
 )
 def test_spawned_missile_first_moves_on_its_second_update(missile_defined_first, first_move_tick):
@@ -221,7 +222,7 @@ def test_moving_avatar_moves_one_cell_in_every_direction_at_once():
 
 
 def test_shoot_avatar_turns_in_place_before_moving():
-    """Starts facing RIGHT; a different direction only turns it (RULES A7, OrientedAvatar)."""
+    """Starts facing RIGHT; a different direction only turns it (Java: ``OrientedAvatar``)."""
     game = avatar_game("ShootAvatar")
     start = (2 * B, 2 * B)
     trace = avatar_trace(game, ["RIGHT", "LEFT", "LEFT", "UP", "UP", "UP"])

@@ -18,7 +18,7 @@ from gvgai_py.envs import builtin_level_path, start_game
 RIVER_WITHOUT_LOGS = "wgwww\n00000\n++A++\nwwwww\n"
 DOOMED_ON_A_LOG = "wgwww\n00000\nw=B00\nwwwww\n"
 """The tree on the left stops the logs from carrying the frog off-screen, where it would be
-safe from the water (RULES C7)."""
+safe from the water (docs/engine.md, "Frogs quirks")."""
 OFF_SCREEN_ESCAPE = "wgwww\n00000\n=B000\nwwwww\n"
 
 

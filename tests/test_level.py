@@ -1,4 +1,4 @@
-"""The level format and its errors (RULES A1, section 0 on final newlines)."""
+"""The level format and its errors (docs/engine.md, "Levels, cells and pixels")."""
 
 from __future__ import annotations
 

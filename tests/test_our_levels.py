@@ -1,6 +1,6 @@
 """Our hand-designed levels (``levels/<game>/lvl0..4.txt``) and their stored seed-0 witnesses.
 
-Each level has the size and fixed layout that RULES.md gives the originals (B7, C8, D7, E7), is
+Each level has the size and fixed layout of the originals (docs/engine.md, "The four games"), is
 no near-copy of any original, and its stored action sequence wins through ``gymnasium.make``.
 """
 
@@ -22,7 +22,7 @@ from gvgai_py.envs import builtin_level_path
 
 GAMES = ("zelda", "frogs", "boulderdash", "solarfox")
 SIZES = {"zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10)}
-"""(rows, cols) of every level of a game (RULES B7, C8, D7, E7)..."""
+"""(rows, cols) of every level of a game (docs/engine.md, "The four games")..."""
 SIZE_EXCEPTIONS = {("frogs", 4): (10, 28)}
 """...except these, like the original Frogs level 4."""
 MIN_CHANGED_INTERIOR = 0.25

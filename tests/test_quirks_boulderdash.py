@@ -1,4 +1,5 @@
-"""Boulderdash's quirks (RULES D), each on a tiny level of the real game.
+"""Boulderdash's quirks (docs/engine.md, "Boulderdash quirks"), each on a tiny level of the real
+game.
 
 Legend: ``-`` empty, ``.`` dirt, ``o`` boulder, ``x`` diamond, ``c`` crab, ``b`` butterfly,
 ``e`` exit, ``w`` wall, ``A`` avatar.

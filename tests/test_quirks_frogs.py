@@ -1,4 +1,4 @@
-"""Frogs' quirks (RULES C), each on a tiny level of the real game.
+"""Frogs' quirks (docs/engine.md, "Frogs quirks"), each on a tiny level of the real game.
 
 Legend: ``+`` grass, ``0`` water, ``=`` log on water, ``B`` avatar on a log, ``1`` dense log
 spawner on water, ``2`` dense spawner with a log and no water, ``.`` road, ``x`` fast truck to
@@ -36,7 +36,8 @@ def test_the_frog_rides_a_log_but_is_not_pulled_on_a_tick_it_moves(block):
         """,
         block=block,
     )
-    pull = int(LOG_SPEED * block)  # 1 px at B = 10, 2 px at B = 28 (RULES C6)
+    # 1 px at B = 10, 2 px at B = 28 (docs/engine.md, "Movement")
+    pull = int(LOG_SPEED * block)
     xs = []
     for action in ["NIL", "NIL", "RIGHT", "NIL"]:
         game.step(action)
@@ -122,8 +123,9 @@ def test_a_truck_kills_the_frog_at_no_cost():
     [10, 28],
 )
 def test_logs_carry_the_frog_off_screen_where_it_survives(block):
-    """RULES C7 (verified at B = 28: x = -30). The frog rides the last log of row 8 until that
-    log dies at x = -pull; the frog, one cell left of it, then touches no water."""
+    """Java leaves the frog at x = -30 at B = 28 (docs/engine.md, "Frogs quirks"). The frog rides
+    the last log of row 8 until that log dies at x = -pull; the frog, one cell left of it, then
+    touches no water."""
     level = Level.from_file(original_level("frogs", 4), "frogs")
     game = frogs("\n".join(level.rows), block=block)
     play(game, ["NIL"] * 300)

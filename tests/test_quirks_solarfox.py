@@ -1,4 +1,5 @@
-"""Solarfox's quirks (RULES E), each on a tiny level of the real game at B = 10.
+"""Solarfox's quirks (docs/engine.md, "Solarfox quirks"), each on a tiny level of the real game
+at B = 10.
 
 Legend: ``+`` floor, ``b`` blib, ``p`` powerblib, ``.`` enemy lane (lethal), ``2`` top enemy,
 ``w`` wall, ``A`` ship. At B = 10 the ship moves 1 px per tick.
@@ -32,7 +33,8 @@ def test_the_ship_waits_its_first_tick_then_moves_a_pixel_per_tick():
         # A first-tick DOWN only sets the facing; in tick 1 the ship dips into one lane tile.
         (["DOWN", "NIL"], -10),
         # 3 px to the right first: the ship is between columns and dips into two lane tiles,
-        # and each costs -10 (A3: the disabled avatar keeps matching).
+        # and each costs -10: the disabled avatar keeps matching (docs/engine.md, "Killing and
+        # the avatar").
         (["NIL"] * 4 + ["DOWN"], -20),
     ],
 )

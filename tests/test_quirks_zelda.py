@@ -1,4 +1,4 @@
-"""Zelda's quirks (RULES B), each on a tiny level of the real game."""
+"""Zelda's quirks (docs/engine.md, "Zelda quirks"), each on a tiny level of the real game."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from helpers import ScriptedRng, cell, heading, make_game, play, sprites_of
 
 from gvgai_py.engine.sprites import LEFT, RIGHT
 
-MONSTERS = {  # legend character: (type, cons, cooldown), RULES B1
+MONSTERS = {  # legend character: (type, cons, cooldown), GVGAI's zelda.txt
     "1": ("monsterQuick", 6, 2),
     "2": ("monsterNormal", 8, 4),
     "3": ("monsterSlow", 12, 8),

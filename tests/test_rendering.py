@@ -136,7 +136,7 @@ def test_overlapping_sprites_of_one_type_are_drawn_later_one_on_top():
 def test_a_one_pixel_move_of_the_ship_changes_only_its_pixels():
     env = tiny("solarfox", ONE_SHIP, obs_type="pixels")
     env.reset(seed=0)
-    before, *_ = env.step(0)  # the ship does not move on its first tick (RULES E6)
+    before, *_ = env.step(0)  # the ship stays put on its first tick (docs/engine.md, "Movement")
     ship = env.game.avatar
     x, y = ship.x, ship.y
     after, *_ = env.step(0)

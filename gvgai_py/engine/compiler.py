@@ -1,8 +1,9 @@
 """Compile a :class:`GameDescription` for one block size into integer-indexed tables.
 
 Type names become leaf ids, groups expand to their leaves, inherited parameters are merged,
-interactions are grouped into the ordered (first, second) pair list of RULES A3.3c, and every
-effect's parameters are bound once, so the tick loop never touches a name.
+interactions are grouped into the ordered (first, second) pair list of Java's
+``Game.eventHandling`` (docs/engine.md, "Pair rules"), and every effect's parameters are bound
+once, so the tick loop never touches a name.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class SpriteType:
     params: dict[str, Any]
     static: bool
     step: int
-    """Pixels per move: floor(speed x block size) (RULES A2)."""
+    """Pixels per move: floor(speed x block size) (docs/engine.md, "Movement")."""
     cooldown: int
     orientation: tuple[int, int]
     has_default_orientation: bool
@@ -117,7 +118,8 @@ class CompiledGame:
         self.update_order = tuple(
             t.tid for t in reversed(self.types) if not t.static and not t.is_avatar
         )
-        # A space creates nothing (RULES A1): short level lines are padded with spaces.
+        # A space creates nothing (Java: ``BasicGame.buildStringLevel``): short level lines are
+        # padded with spaces.
         self.legend = {" ": ()} | {
             char: tuple(self.leaf_id(name) for name in names)
             for char, names in description.legend.items()

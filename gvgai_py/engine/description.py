@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EOS = "EOS"
-"""Second type of an interaction that fires when the first sprite leaves the level (RULES A3.3b)."""
+"""Second type of an interaction that fires when the first sprite leaves the level (docs/engine.md,
+"End-of-screen rules")."""
 
 
 @dataclass(frozen=True)
 class SpriteNode:
     """One node of the SpriteSet. A node with children is a group; only leaves are created.
 
-    ``sprite_class`` and ``params`` are inherited by children unless they override them (RULES A6).
+    ``sprite_class`` and ``params`` are inherited by children unless they override them (Java:
+    ``VGDLParser._parseSprites``).
     ``symbol`` is how the type is drawn in text renderings when no legend character has it.
     """
 
@@ -43,7 +45,8 @@ def sprite(
 class Interaction:
     """``first second... > effect``: apply ``effect`` to every overlapping (first, second) pair.
 
-    ``score`` is added to the game score each time the effect succeeds (RULES A4).
+    ``score`` is added to the game score each time the effect succeeds (Java:
+    ``Game.executeEffect``; docs/engine.md, "Score").
     """
 
     first: str

@@ -1,8 +1,10 @@
-"""Interaction effects (RULES A8). ``a`` is the rule's first sprite, ``b`` its second.
+"""Interaction effects (Java: ``ontology.effects``; docs/engine.md, "Effects").
+
+``a`` is the rule's first sprite, ``b`` its second.
 
 Each entry of :data:`EFFECTS` builds, from a rule's parameters, a function
 ``(game, a, b) -> bool`` that applies the effect and returns whether it succeeded; the rule's
-score is added only on success (RULES A4). ``b`` is ``None`` for end-of-screen rules.
+score is added only on success (docs/engine.md, "Score"). ``b`` is ``None`` for end-of-screen rules.
 """
 
 from __future__ import annotations

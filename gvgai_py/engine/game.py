@@ -1,4 +1,4 @@
-"""One running game: the sprite stores and the tick of RULES A3.
+"""One running game: the sprite stores and the tick (Java: ``core.game.Game.gameCycle``).
 
 Sprites of static types (they never update and no effect moves them) live in a per-type cell
 index and never enter the per-tick loops; the few moving sprites live in per-type lists.
@@ -52,7 +52,8 @@ class LevelLayout:
 
     @classmethod
     def from_rows(cls, game: CompiledGame, rows: list[str]) -> LevelLayout:
-        """Create one sprite per legend entry of every cell, in reading order (RULES A1)."""
+        """Create one sprite per legend entry of every cell, in reading order (Java:
+        ``BasicGame.buildStringLevel``)."""
         block, n_types = game.block, len(game.types)
         n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
         cells: list[dict[int, tuple[Sprite, ...]]] = [{} for _ in range(n_types)]
@@ -89,8 +90,8 @@ class Game:
         layout: the level to play.
         rng: the episode's only source of randomness.
         max_ticks: if given, the game ends as a loss (unless won) after the tick whose index
-            reaches it, like the Java planning track (RULES A3.6). Gymnasium environments leave
-            it ``None`` and truncate instead.
+            reaches it, like the Java planning track (``Game.checkTimeOut``). Gymnasium
+            environments leave it ``None`` and truncate instead.
     """
 
     def __init__(
@@ -193,7 +194,7 @@ class Game:
         return self.cells[tid]
 
     def kill(self, sprite: Sprite) -> None:
-        """Mark for removal at cleanup; the avatar is only disabled (RULES A3.3c)."""
+        """Mark for removal at cleanup; the avatar is only disabled (Java: ``Game.killSprite``)."""
         if sprite is self.avatar:
             sprite.disabled = True
             return
@@ -269,7 +270,7 @@ class Game:
         self.tick += 1
 
     def _update_sprites(self) -> None:
-        """Every non-avatar moving sprite once, last-defined type first (RULES A3.2)."""
+        """Every non-avatar moving sprite once, last-defined type first (Java: ``Game.tick``)."""
         types, dynamic = self.types, self.dynamic
         for tid in self.compiled.update_order:
             group = dynamic[tid]
@@ -433,7 +434,8 @@ class Game:
         found: list[Sprite] = []
         keys = None
         # The cell index only covers the level: an overlap that lies wholly outside it (a
-        # sprite carried off-screen, RULES C7) is found by comparing every pair instead.
+        # sprite carried off-screen: docs/engine.md, "Sprites outside the level") is found by
+        # comparing every pair instead.
         if indexes and not (
             0 <= x and 0 <= y and x + block <= self.width_px and y + block <= self.height_px
         ):

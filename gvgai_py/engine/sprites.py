@@ -1,4 +1,5 @@
-"""Sprite records and the per-tick behaviour of each sprite class (RULES A2, A7).
+"""Sprite records and the per-tick behaviour of each sprite class (Java: ``ontology.sprites`` and
+``ontology.avatar``; docs/engine.md, "Movement" and "Sprite classes").
 
 A :class:`Sprite` is a plain record; what it does each tick is decided by its type's
 :class:`SpriteClass`. Behaviours receive the running game so they can draw random numbers and
@@ -78,7 +79,8 @@ class Sprite:
 
 
 def try_move(sprite: Sprite, dx: int, dy: int, pixels: int) -> bool:
-    """Move ``pixels`` in (dx, dy) if the cooldown allows it (RULES A2); reset the counter."""
+    """Move ``pixels`` in (dx, dy) if the cooldown allows it; reset the counter (Java:
+    ``VGDLSprite._updatePos``)."""
     if sprite.ticks_since_move < sprite.type.cooldown or (dx == 0 and dy == 0):
         return False
     sprite.x += dx * pixels
@@ -99,7 +101,7 @@ def move_passively(sprites: Iterable[Sprite]) -> None:
 
 
 def update_random_npc(game: Game, sprite: Sprite) -> None:
-    """Repeat the last direction ``cons`` times, then draw a new one (RULES A7, RandomNPC)."""
+    """Repeat the last direction ``cons`` times, then draw a new one (Java: ``RandomNPC``)."""
     if sprite.npc_counter < sprite.type.params["cons"]:
         sprite.npc_counter += 1
     else:
@@ -127,7 +129,7 @@ def update_spawn_point(game: Game, sprite: Sprite) -> None:
 
 
 def update_flicker(game: Game, sprite: Sprite) -> None:
-    """Age by one tick; die once older than ``limit`` (RULES A7, Flicker)."""
+    """Age by one tick; die once older than ``limit`` (Java: ``Flicker``)."""
     if sprite.age > sprite.type.params["limit"]:
         game.kill(sprite)
     sprite.age += 1

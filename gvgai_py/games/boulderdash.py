@@ -1,4 +1,7 @@
-"""Boulderdash (RULES.md section D): dig, collect 9 diamonds, leave through the exit.
+"""Boulderdash: dig, collect 9 diamonds, leave through the exit.
+
+Java GVGAI's VGDL game ``examples/gridphysics/boulderdash.txt`` (docs/engine.md, "Boulderdash
+quirks").
 
 Actions: NIL, USE (pickaxe), LEFT, RIGHT, DOWN, UP. The avatar turns in place before moving.
 Score: +2 per diamond, +1 per butterfly a crab turns into a diamond, -1 per lethal contact.

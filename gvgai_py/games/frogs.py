@@ -1,4 +1,6 @@
-"""Frogs (RULES.md section C): cross the road and ride logs over the river to the goal.
+"""Frogs: cross the road and ride logs over the river to the goal.
+
+Java GVGAI's VGDL game ``examples/gridphysics/frogs.txt`` (docs/engine.md, "Frogs quirks").
 
 Actions: NIL, LEFT, RIGHT, DOWN, UP (one cell per tick, no facing).
 Score: +1 for reaching the goal (the win); dying costs nothing.

@@ -1,4 +1,6 @@
-"""Solarfox (RULES.md section E): the ship never stops; collect every blib, avoid the enemies.
+"""Solarfox: the ship never stops; collect every blib, avoid the enemies.
+
+Java GVGAI's VGDL game ``examples/gridphysics/solarfox.txt`` (docs/engine.md, "Solarfox quirks").
 
 Actions: NIL (keep going), LEFT, RIGHT, DOWN, UP (steer at once, reversal included).
 Score: +1 per blib, +1 per activated powerblib, -10 per lethal sprite touched on death.
@@ -19,7 +21,8 @@ SOLARFOX = GameDescription(
                sprite("top", orientation="RIGHT"),
                sprite("btm", orientation="LEFT"),
                cooldown=3),
-        # Shots fly off-screen and never touch anything again (E6); Java keeps them for ever.
+        # Shots fly off-screen and never touch anything again; Java keeps them for ever
+        # (docs/engine.md, "Sprites outside the level").
         sprite("shot", "Missile",
                sprite("upshot", orientation="UP", symbol="^"),
                sprite("downshot", orientation="DOWN", symbol="v"),

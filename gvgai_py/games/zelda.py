@@ -1,4 +1,6 @@
-"""Zelda (RULES.md section B): take the key, then reach the door; the sword kills monsters.
+"""Zelda: take the key, then reach the door; the sword kills monsters.
+
+Java GVGAI's VGDL game ``examples/gridphysics/zelda.txt`` (docs/engine.md, "Zelda quirks").
 
 Actions: NIL, USE (sword), LEFT, RIGHT, DOWN, UP. The avatar turns in place before moving.
 Score: +1 key, +1 door, +2 per monster killed, -1 per monster touching the avatar.
