@@ -1,9 +1,9 @@
 """``gvgai study GAME --conditions 0,pcg:1.0,ppcg,ppcg+nocpc --steps N --seeds 3 --out DIR``:
 train every condition x seed, evaluate on common test sets, write results, summary and plots.
 
-See :mod:`agents.study` for the condition syntax, the test sets and the output files. Options
-left out take :class:`agents.study.StudyConfig`'s defaults; training itself (torch, SB3) is
-imported only when the runs start.
+See :mod:`gvgai_agents.study` for the condition syntax, the test sets and the output files.
+Options left out take :class:`gvgai_agents.study.StudyConfig`'s defaults; training itself
+(torch, SB3) is imported only when the runs start, and Ray only with ``--ray``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
+from gvgai_agents.config import DEVICE_HELP
 from gvgai_agents.study import (
+    LOCAL_RAY,
     RESULTS_FILE,
     SMOKE_BUDGET,
     STUDY_FILE,
@@ -68,6 +70,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               "(None: the folder's name)", metavar="NAME")
     option("max_episode_steps", "steps before an episode is cut off", type=int)
     option("checkpoint_every", "steps between checkpoints", type=int)
+    option("device", DEVICE_HELP)
+    option("cpus_per_run", "CPUs each run uses: its torch threads, and on Ray the CPUs its "
+                           "task reserves (fractions allowed)", type=float)
+    option("gpus_per_run", "GPUs each Ray task reserves (fractions share a GPU)", type=float)
+    parser.add_argument("--ray", nargs="?", const=LOCAL_RAY, default=argparse.SUPPRESS,
+                        metavar="ADDRESS",
+                        help="run each run as a Ray task (pip install 'gvgai_py[ray]'): on the "
+                             "Ray cluster at ADDRESS (ray start --head prints it; --out must be "
+                             "a path every node shares), or without ADDRESS on a Ray started "
+                             "here with --jobs x --cpus-per-run CPUs")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: results/GAME)")
     parser.add_argument("--force", action="store_true",

@@ -162,7 +162,7 @@ def train(
     try:
         if learner == "gvgai":
             th.set_num_threads(config.torch_threads)
-            model = new_model(config, levels, env)
+            model = new_model(config, levels, env, config.seed)
         else:
             model = A2C("MlpPolicy", env, n_steps=config.n_steps or A2C_ROLLOUT,
                         seed=config.seed, device="cpu")

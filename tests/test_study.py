@@ -286,3 +286,47 @@ def test_curve_plots_only_the_conditions_that_logged_the_tag(tmp_path):
     assert not (tmp_path / "none.png").exists()
     assert study.plot_curves(tmp_path / "d.png", runs, study.DIFFICULTY_TAG, "d", "title")
     assert (tmp_path / "d.png").stat().st_size > 0
+
+
+# ------------------------------------------------------------------ backends and resources
+def test_device_and_cpus_per_run_reach_every_run():
+    config = StudyConfig(GAME, parse_conditions("0"), Path("x"), device="cpu", cpus_per_run=2.5)
+    run = config.run(config.conditions[0], 0, [])
+    assert (run.config.device, run.config.torch_threads) == ("cpu", 2)
+    with pytest.raises(CLIError, match="--device"):
+        StudyConfig(GAME, parse_conditions("0"), Path("x"), device="gpu")
+
+
+def test_gpus_per_run_without_ray_is_refused():
+    with pytest.raises(CLIError, match="--ray"):
+        StudyConfig(GAME, parse_conditions("0"), Path("x"), gpus_per_run=0.5)
+
+
+def test_ray_without_ray_installed_is_one_clear_error(monkeypatch):
+    from gvgai_agents.study.backends import backend_for
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails, as where it is missing
+    monkeypatch.delitem(sys.modules, "gvgai_agents.study.ray_backend", raising=False)
+    config = StudyConfig(GAME, parse_conditions("0"), Path("x"), ray=study.LOCAL_RAY)
+    with pytest.raises(CLIError, match=r"pip install 'gvgai_py\[ray\]'"):
+        backend_for(config)
+
+
+def test_progress_counts_started_runs_and_their_checkpointed_steps(tmp_path):
+    from gvgai_agents.study.progress import Progress
+
+    config = StudyConfig(GAME, parse_conditions("0"), tmp_path, seeds=3, steps=1000)
+    runs = [config.run(config.conditions[0], seed, []) for seed in range(3)]
+    runs[0].log.parent.mkdir(parents=True)
+    runs[0].log.write_text("an earlier session\n")
+    with Progress(runs, done=set(), description="test") as progress:
+        assert progress.running() == 0
+        runs[0].log.write_text("an earlier session\nstarted again\n")
+        (runs[0].directory / "checkpoints").mkdir(parents=True)
+        (runs[0].directory / "checkpoints" / "step_000000000300.zip").touch()
+        runs[1].log.write_text("started\n")
+        assert progress.running() == 2
+        progress.steps_per_second()
+        assert progress.steps == [300, 0, 0]
+        progress.finished(1, failed=False)
+        assert progress.running() == 1 and progress.steps == [300, 1000, 0]
