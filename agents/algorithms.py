@@ -33,6 +33,7 @@ from stable_baselines3 import A2C, DQN, PPO
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticCnnPolicy, BasePolicy
+from stable_baselines3.common.sb2_compat.rmsprop_tf_like import RMSpropTFLike
 from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv
 from stable_baselines3.dqn.policies import DQNPolicy
 
@@ -52,6 +53,8 @@ PROGRESS_FIELDS = ("num_timesteps", "_episode_num", "_n_updates", "_current_prog
 """Training progress that SB3 stores as JSON numbers: the step count, the position of the
 learning-rate schedule, and DQN's target-update phase and exploration rate."""
 DEFAULT_CPC_HORIZONS = 4
+RMSPROP_TF_LIKE = "rmsprop_tf_like"
+"""The override of :func:`build_model` that selects TensorFlow's RMSprop."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def build_model(
     its networks on ``device`` (a torch device as it is: see :func:`resolve_device`).
 
     ``overrides`` replace constructor arguments of the SB3 class (``learning_starts=100``,
-    ...); they must be numbers or booleans. The model carries ``metadata`` completed with this
+    ...), and ``rmsprop_tf_like=True`` gives an on-policy algorithm TensorFlow's RMSprop;
+    they must be numbers or booleans. The model carries ``metadata`` completed with this
     call's arguments (see :func:`model_metadata`), which is what :func:`load_model` rebuilds
     it from.
     """
@@ -121,6 +125,11 @@ def build_model(
     model_class, policy_class = algorithm.classes(cpc)
     kwargs = {**algorithm.hyperparameters, **overrides}
     policy_kwargs = policy_kwargs_for(env.observation_space)
+    if kwargs.pop(RMSPROP_TF_LIKE, False):
+        # SB3's port of TensorFlow's RMSprop, which OpenAI baselines' A2C used (its epsilon
+        # sits inside the square root), with A2C's alpha and epsilon.
+        policy_kwargs["optimizer_class"] = RMSpropTFLike
+        policy_kwargs["optimizer_kwargs"] = {"alpha": 0.99, "eps": 1e-5, "weight_decay": 0}
     if cpc:
         kwargs["cpc_weight"] = cpc_weight
         policy_kwargs["cpc_horizons"] = cpc_horizons

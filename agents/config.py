@@ -24,13 +24,53 @@ from gvgai_py.outputs import check_plain_name
 ALGOS = ("a2c", "dqn", "ppo")
 CPC_ALGOS = ("a2c", "dqn")
 A2C_ROLLOUT = 16
-"""Default rollout length of a2c: long enough for CPC to predict several steps ahead."""
+"""Rollout length of an a2c model file that records none (those made before presets): long
+enough for CPC to predict several steps ahead."""
 OBS_TYPES = ("symbolic", "pixels")
 VEC_ENVS = ("subproc", "dummy")
 DEVICE_HELP = ("torch device: auto (CUDA when torch sees a GPU, else the CPU) | cpu | cuda | "
                "cuda:N")
 DEVICE_NAME = re.compile(r"auto|cpu|cuda(:\d+)?")
 PACKAGES = ("gvgai_py", "torch", "stable_baselines3", "gymnasium", "numpy")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A training setup: the defaults of the options a run leaves out (an option given
+    explicitly wins). The rollout and ``hyperparameters`` apply to a2c; the other algorithms
+    keep their own."""
+
+    summary: str
+    cpc: bool
+    """CPC on, for the algorithms that have it."""
+    n_envs: int
+    a2c_rollout: int
+    max_episode_steps: int
+    obs: str
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+    """Overrides of a2c's constructor arguments (:func:`gvgai_agents.algorithms.build_model`)."""
+
+
+PRESETS = {
+    # results/ladder/: the 12 x 5 rollout learns where 8 x 16 stays uniform (more updates per
+    # step), and at 500 steps a random agent's wins come from wandering less often than at 2000.
+    "learns": Preset("A2C without CPC, 12 envs x 5-step rollouts, symbolic, 500-step episodes "
+                     "(the setup that learned in results/ladder/)",
+                     cpc=False, n_envs=12, a2c_rollout=5, max_episode_steps=500, obs="symbolic"),
+    "cpc": Preset("A2C + CPC, 8 envs x 16-step rollouts, symbolic, 2000-step episodes (the "
+                  "defaults before presets)",
+                  cpc=True, n_envs=8, a2c_rollout=A2C_ROLLOUT, max_episode_steps=2000,
+                  obs="symbolic"),
+    # njustesen/a2c_gvgai runs OpenAI baselines' A2C: these are SB3's A2C defaults except the
+    # entropy (set for every a2c) and the optimizer, whose epsilon TensorFlow applies inside
+    # the square root.
+    "paper": Preset("the code of Justesen et al. 2018: A2C, 12 envs x 5-step rollouts, pixels "
+                    "through the Nature CNN, no frame stacking, TensorFlow's RMSprop (lr 7e-4), "
+                    "entropy 0.01, value 0.5, gradient clip 0.5, no CPC, 2000-step episodes",
+                    cpc=False, n_envs=12, a2c_rollout=5, max_episode_steps=2000, obs="pixels",
+                    hyperparameters={"rmsprop_tf_like": True}),
+}
+DEFAULT_PRESET = "learns"
 
 
 def option(help: str, **argparse_kwargs: Any) -> dict[str, Any]:
@@ -46,8 +86,12 @@ class TrainConfig:
     game: str | None = field(default=None, metadata=option(
         f"game to train on: {', '.join(GAMES)}", positional=True, nargs="?"))
     algo: str = field(default="a2c", metadata=option(f"RL algorithm: {' | '.join(ALGOS)}"))
+    preset: str = field(default=DEFAULT_PRESET, metadata=option(
+        "training setup, the defaults of --cpc, --n-envs, --n-steps (a2c), --obs and "
+        "--max-episode-steps: " + "; ".join(f"{name}: {p.summary}"
+                                            for name, p in PRESETS.items())))
     cpc: bool | None = field(default=None, metadata=option(
-        "add the CPC auxiliary loss (default: on for a2c and dqn, unavailable for ppo)",
+        "add the CPC auxiliary loss (a2c and dqn; default: the preset's)",
         action=argparse.BooleanOptionalAction))
     cpc_weight: float = field(default=1.0, metadata=option(
         "weight of the CPC loss added to the RL loss", type=float))
@@ -58,13 +102,14 @@ class TrainConfig:
     eval_levels: list[str] | None = field(default=None, metadata=option(
         "held-out test sets evaluated every --eval-every steps (default: our levels not "
         "trained on, or all of them for generated training levels)", nargs="*"))
-    obs: str = field(default="symbolic", metadata=option(
-        f"observation type: {' | '.join(OBS_TYPES)}"))
+    obs: str | None = field(default=None, metadata=option(
+        f"observation type: {' | '.join(OBS_TYPES)} (default: the preset's)"))
     steps: int = field(default=1_000_000, metadata=option(
         "environment steps in total (a resumed run counts the steps already done)", type=int))
-    n_envs: int = field(default=8, metadata=option("parallel environments", type=int))
+    n_envs: int | None = field(default=None, metadata=option(
+        "parallel environments (default: the preset's)", type=int))
     n_steps: int | None = field(default=None, metadata=option(
-        f"rollout length per environment for a2c/ppo (default {A2C_ROLLOUT} for a2c, 128 "
+        "rollout length per environment for a2c/ppo (default: the preset's for a2c, 128 "
         "for ppo)",
         type=int))
     vec_env: str = field(default="subproc", metadata=option(
@@ -80,8 +125,9 @@ class TrainConfig:
         "steps between held-out evaluations (0: never)", type=int))
     eval_episodes: int = field(default=20, metadata=option(
         "episodes per test set in each held-out evaluation", type=int))
-    max_episode_steps: int = field(default=2000, metadata=option(
-        "steps before an episode is cut off (GVGAI-Gym: 2000)", type=int))
+    max_episode_steps: int | None = field(default=None, metadata=option(
+        "steps before an episode is cut off (GVGAI-Gym: 2000; default: the preset's)",
+        type=int))
     torch_threads: int = field(default=1, metadata=option(
         "torch CPU threads (the environments use the other cores)", type=int))
     device: str = field(default="auto", metadata=option(DEVICE_HELP))
@@ -91,13 +137,14 @@ class TrainConfig:
         if self.game is None or self.game.lower() not in GAMES:
             raise CLIError(f"unknown game {self.game!r} (known: {', '.join(GAMES)})")
         self.game = self.game.lower()
+        if self.preset not in PRESETS:
+            raise CLIError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
+        self.fill_from_preset()
         for name, known in (("algo", ALGOS), ("obs", OBS_TYPES), ("vec_env", VEC_ENVS)):
             if getattr(self, name) not in known:
                 raise CLIError(f"unknown --{name.replace('_', '-')} {getattr(self, name)!r} "
                                f"(known: {', '.join(known)})")
         check_device_name(self.device)
-        if self.cpc is None:
-            self.cpc = self.algo in CPC_ALGOS
         if self.cpc and self.algo not in CPC_ALGOS:
             raise CLIError(f"--cpc is available with {' and '.join(CPC_ALGOS)}, not {self.algo}")
         for name in ("steps", "n_envs", "checkpoint_every", "eval_episodes",
@@ -113,9 +160,8 @@ class TrainConfig:
             raise CLIError("--levels plr scores levels by on-policy advantages: use a2c or ppo")
         if self.n_steps is not None and self.algo == "dqn":
             raise CLIError("--n-steps is the rollout length of a2c and ppo, not dqn")
-        rollout = self.n_steps or A2C_ROLLOUT
-        if self.cpc and self.algo == "a2c" and rollout <= self.cpc_horizons:
-            raise CLIError(f"--n-steps ({rollout}) must exceed --cpc-horizons "
+        if self.cpc and self.algo == "a2c" and self.n_steps <= self.cpc_horizons:
+            raise CLIError(f"--n-steps ({self.n_steps}) must exceed --cpc-horizons "
                            f"({self.cpc_horizons}) for CPC on a2c rollouts")
         if self.run_name is not None:
             # The run directory is logdir/run_name: a path here would put it elsewhere.
@@ -125,6 +171,25 @@ class TrainConfig:
             levels = re.sub(r"[^\w.-]", "_", Path(self.levels).name or self.levels)
             stamp = time.strftime("%Y%m%d-%H%M%S")
             self.run_name = f"{self.game}-{self.algo}{cpc}-{levels}-s{self.seed}-{stamp}"
+
+    def fill_from_preset(self) -> None:
+        """Give the options left out (None) the preset's values."""
+        preset = PRESETS[self.preset]
+        if self.cpc is None:
+            self.cpc = preset.cpc and self.algo in CPC_ALGOS
+        if self.obs is None:
+            self.obs = preset.obs
+        if self.n_envs is None:
+            self.n_envs = preset.n_envs
+        if self.max_episode_steps is None:
+            self.max_episode_steps = preset.max_episode_steps
+        if self.n_steps is None and self.algo == "a2c":
+            self.n_steps = preset.a2c_rollout
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        """The preset's constructor overrides for this run's algorithm."""
+        return dict(PRESETS[self.preset].hyperparameters) if self.algo == "a2c" else {}
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-from gvgai_agents.config import DEVICE_HELP
+from gvgai_agents.config import DEVICE_HELP, PRESETS
 from gvgai_agents.study import (
     LOCAL_RAY,
     RESULTS_FILE,
@@ -51,12 +51,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "optionally ending in +cpc or +nocpc; e.g. 0,pcg:1.0,ppcg,"
                              "ppcg+nocpc")
     option("algo", "RL algorithm: a2c | dqn | ppo")
-    option("cpc", "CPC for conditions without a +cpc/+nocpc suffix (None: on for a2c and dqn)",
+    option("preset", "training setup of every run (see gvgai train --help): "
+                     + " | ".join(PRESETS))
+    option("cpc", "CPC for conditions without a +cpc/+nocpc suffix (None: the preset's)",
            action=argparse.BooleanOptionalAction)
     option("steps", "environment steps per run", type=int)
     option("seeds", "runs per condition, with seeds 0..N-1", type=int)
     option("jobs", "runs trained and evaluated at once, one process each", type=int)
-    option("n_envs", "parallel environments per run", type=int)
+    option("n_envs", "parallel environments per run (None: the preset's)", type=int)
     option("vec_env", "a run's environments in its own process (dummy; --jobs parallelises "
                       "runs) or one process each (subproc)", choices=("dummy", "subproc"))
     option("episodes", "evaluation episodes per model and test set", type=int)
@@ -68,8 +70,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
            type=Path, metavar="DIR")
     option("extra_test_name", "the name of the --extra-test-levels set in reports "
                               "(None: the folder's name)", metavar="NAME")
-    option("max_episode_steps", "steps before an episode is cut off", type=int)
+    option("max_episode_steps", "steps before an episode is cut off (None: the preset's)",
+           type=int)
     option("checkpoint_every", "steps between checkpoints", type=int)
+    option("eval_every", "steps between a run's evaluations on the test sets while it trains "
+                         "(None: a tenth of --steps; 0: none)", type=int)
+    option("eval_episodes", "episodes per test set in each of those evaluations", type=int)
     option("device", DEVICE_HELP)
     option("cpus_per_run", "CPUs each run uses: its torch threads, and on Ray the CPUs its "
                            "task reserves (fractions allowed)", type=float)

@@ -194,7 +194,7 @@ def new_model(config: TrainConfig, levels: Levels, env: VecEnv, seed: int) -> Ba
     rollout = {} if config.n_steps is None else {"n_steps": config.n_steps}
     return build_model(config.algo, env, metadata, cpc=config.cpc, cpc_weight=config.cpc_weight,
                        cpc_horizons=config.cpc_horizons, seed=seed,
-                       device=resolve_device(config.device), **rollout)
+                       device=resolve_device(config.device), **config.hyperparameters, **rollout)
 
 
 def train(config: TrainConfig) -> Path:
@@ -224,7 +224,8 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
         raise CLIError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
     try:
         info = json.loads(config_path.read_text())
-        config = TrainConfig(**info["config"])
+        # A config.json without a preset was written before presets, with their defaults.
+        config = TrainConfig(**{"preset": "cpc", **info["config"]})
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise CLIError(f"{config_path} is unreadable ({type(err).__name__}: {err})") from None
     if steps is not None:

@@ -151,7 +151,8 @@ def train(
     """``learner`` on ``pcg`` levels of ``game``: ``WARM_UP`` steps (imports, first levels),
     then ``steps`` timed ones. A reset in one worker blocks the whole vectorized step, so
     waiting is set against wall time."""
-    config = TrainConfig(game, levels=f"pcg:{difficulty}", eval_levels=[], run_name="bench")
+    config = TrainConfig(game, preset="cpc", levels=f"pcg:{difficulty}", eval_levels=[],
+                         run_name="bench")
     levels = Levels.of(config)
     env = make_vec_env(
         functools.partial(timed_env, config, levels, prefetch, store, replaying),

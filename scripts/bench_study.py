@@ -29,7 +29,7 @@ def measure(args: argparse.Namespace, runs: int) -> tuple[list[float], float]:
     """Each run's env-steps/s, and the study's wall-clock seconds, with ``runs`` at once."""
     with tempfile.TemporaryDirectory(prefix="bench_study_") as folder:
         config = StudyConfig(
-            args.game, parse_conditions(args.condition), Path(folder) / "study",
+            args.game, parse_conditions(args.condition), Path(folder) / "study", preset="cpc",
             steps=args.steps, seeds=runs, jobs=runs, n_envs=args.n_envs, episodes=1,
             test_levels=1, test_difficulties=(0.5,), checkpoint_every=args.steps,
             device=args.device, cpus_per_run=args.cpus_per_run, gpus_per_run=args.gpus_per_run,

@@ -99,7 +99,7 @@ def main() -> None:
     th.set_num_threads(args.torch_threads)
     models = {}
     for cpc in (False, True):
-        config = TrainConfig(game=args.game, algo="a2c", cpc=cpc, levels=args.levels,
+        config = TrainConfig(game=args.game, algo="a2c", preset="cpc", cpc=cpc, levels=args.levels,
                              eval_levels=[], obs=args.obs, n_envs=args.n_envs,
                              vec_env=args.vec_env, torch_threads=args.torch_threads,
                              device=args.device, run_name="bench")

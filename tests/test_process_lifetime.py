@@ -223,7 +223,7 @@ def test_kill_9_of_study_ends_its_workers_and_all_theirs(start):
 
 
 def test_ctrl_c_stops_a_study_at_once_cancelling_the_runs_not_started(start, tmp_path):
-    command = start(str(GVGAI), *STUDY, "--conditions", "0", "--seeds", "4", "--n-envs", "1")
+    command = start(str(GVGAI), *STUDY, "--conditions", "0+cpc", "--seeds", "4", "--n-envs", "1")
     runs = tmp_path / "study" / "runs" / "0+cpc"
     processes = command.wait_until(
         lambda found: {p.parent.parent.name for p in checkpoints(runs)} == {"s0", "s1"},

@@ -26,7 +26,7 @@ from gvgai_agents.study import (
 from gvgai_py.cli import CLIError
 
 GAME = "zelda"
-CONDITIONS = "0,1+nocpc"
+CONDITIONS = "0+cpc,1+nocpc"
 SEEDS = 2
 TEST_SETS = ("human", "pcg_0.5", "pcg_1")
 
@@ -94,7 +94,9 @@ def test_smoke_study_writes_every_report_with_the_documented_columns(smoke_out):
     with open(smoke_out / study.RESULTS_FILE, newline="") as file:
         assert tuple(next(csv.reader(file))) == RESULT_COLUMNS
     rows = read_rows(smoke_out / study.RESULTS_FILE)
-    expected = {(c, str(s), t) for c in ("0", "1+nocpc") for s in range(SEEDS) for t in TEST_SETS}
+    expected = {(c, str(s), t) for c in ("0+cpc", "1+nocpc") for s in range(SEEDS)
+                for t in TEST_SETS}
+    expected |= {(study.RANDOM_AGENT, "0", t) for t in TEST_SETS}
     assert {(r["condition"], r["seed"], r["test_set"]) for r in rows} == expected
     assert len(rows) == len(expected)
     for row in rows:
@@ -107,7 +109,37 @@ def test_summary_has_a_row_per_condition_and_a_column_per_test_set(smoke_out):
     win_rates = text.split("## Win rate")[1].split("##")[0]
     header, _, *rows = [line for line in win_rates.splitlines() if line.startswith("|")]
     assert [cell.strip() for cell in header.strip("|").split("|")] == ["condition", *TEST_SETS]
-    assert [row.split("|")[1].strip() for row in rows] == ["0", "1+nocpc"]
+    assert [row.split("|")[1].strip() for row in rows] == ["0+cpc", "1+nocpc",
+                                                           f"*{study.RANDOM_AGENT}*"]
+
+
+def test_the_random_agents_row_is_its_play_of_the_same_episodes(smoke_out):
+    from gvgai_agents.baselines import RandomAgent
+    from gvgai_agents.evaluate import evaluate
+    from gvgai_agents.study.runs import EVAL_SEED
+    from gvgai_agents.study.test_sets import prepare_test_sets
+
+    config = smoke_config(smoke_out)
+    rows = {r["test_set"]: r for r in read_rows(smoke_out / study.RESULTS_FILE)
+            if r["condition"] == study.RANDOM_AGENT}
+    for test_set in prepare_test_sets(config):
+        agent = RandomAgent(GAME, test_set.levels.max_size(GAME), config.max_episode_steps)
+        [result] = evaluate(agent, [test_set.levels], config.episodes, seed=EVAL_SEED)
+        row = rows[test_set.name]
+        assert (float(row["win_rate"]), float(row["mean_score"]), int(row["episodes"])) == \
+            (result.win_rate, result.mean_score, config.episodes)
+
+
+def test_runs_are_evaluated_on_every_test_set_while_they_train(smoke_out):
+    from gvgai_agents.train import TENSORBOARD
+
+    for folder in ("0+cpc", "1+nocpc"):
+        for seed in range(SEEDS):
+            run_dir = smoke_out / "runs" / folder / f"s{seed}"
+            for test_set in TEST_SETS:
+                curve = read_scalars(run_dir / TENSORBOARD, f"eval/win_rate/{test_set}")
+                assert curve is not None and len(curve[0]) >= 2, (run_dir, test_set)
+    assert (smoke_out / study.HELD_OUT_PLOT).stat().st_size > 0
 
 
 def test_each_run_trained_with_its_condition_and_seed(smoke_out):
@@ -198,7 +230,8 @@ def test_an_extra_test_set_added_later_is_only_evaluated(study_copy, counted, tm
     run_study(config)
     assert len(counted["train"].args) == len(counted["resume"].args) == 0
     runs = len(CONDITIONS.split(",")) * SEEDS
-    assert len(counted["evaluate"].args) == runs, "the new test set, for every model"
+    assert len(counted["evaluate"].args) == runs + 1, \
+        "the new test set, for every model and the random agent"
     rows = read_rows(study_copy / study.RESULTS_FILE)
     assert sorted({row["test_set"] for row in rows}) == sorted((*TEST_SETS, "designed"))
     assert "| designed |" in (study_copy / study.SUMMARY_FILE).read_text()
@@ -207,7 +240,7 @@ def test_an_extra_test_set_added_later_is_only_evaluated(study_copy, counted, tm
 # ------------------------------------------------------------------ conditions
 def test_conditions_carry_their_own_cpc_and_level_lists():
     conditions = StudyConfig(GAME, parse_conditions("0+1+2,ppcg,ppcg+nocpc"), Path("x"),
-                             algo="a2c").conditions
+                             algo="a2c", cpc=True).conditions
     assert [(c.levels, c.cpc, c.label) for c in conditions] == [
         ("0,1,2", True, "0+1+2"), ("ppcg", True, "ppcg"), ("ppcg", False, "ppcg+nocpc")]
     assert len({c.directory for c in conditions}) == 3
@@ -215,9 +248,15 @@ def test_conditions_carry_their_own_cpc_and_level_lists():
         .conditions[0].cpc is False
 
 
+@pytest.mark.parametrize(("preset", "cpc"), [("learns", False), ("cpc", True), ("paper", False)])
+def test_conditions_without_a_suffix_take_the_presets_cpc(preset, cpc):
+    [condition] = StudyConfig(GAME, parse_conditions("ppcg"), Path("x"), preset=preset).conditions
+    assert condition.cpc is cpc
+
+
 def test_two_conditions_naming_the_same_runs_are_refused():
     with pytest.raises(CLIError, match="same runs"):
-        StudyConfig(GAME, parse_conditions("ppcg,ppcg+cpc"), Path("x"), algo="a2c")
+        StudyConfig(GAME, parse_conditions("ppcg,ppcg+nocpc"), Path("x"), algo="a2c")
 
 
 # ------------------------------------------------------------------ statistics

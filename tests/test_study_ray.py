@@ -32,8 +32,8 @@ def ray_session():
 
 
 def config(out: Path, **changes) -> StudyConfig:
-    """Two smoke runs (seeds 0 and 1 of condition 0), on Ray unless ``ray=None``."""
-    return StudyConfig(GAME, parse_conditions("0"), out, seeds=2, smoke=True,
+    """Two smoke runs (seeds 0 and 1 of condition 0+cpc), on Ray unless ``ray=None``."""
+    return StudyConfig(GAME, parse_conditions("0+cpc"), out, seeds=2, smoke=True,
                        **{"ray": LOCAL_RAY, "jobs": 2, **changes})
 
 

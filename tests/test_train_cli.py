@@ -43,7 +43,7 @@ def scalars(run_dir: Path) -> dict[str, list[tuple[int, float]]]:
 @pytest.fixture(scope="module")
 def a2c_run(level_file, tmp_path_factory) -> Path:
     logdir = tmp_path_factory.mktemp("runs")
-    assert main(train_args(level_file, logdir, "a2c", "--steps", "1200", "--n-steps", "8",
+    assert main(train_args(level_file, logdir, "a2c", "--cpc", "--steps", "1200", "--n-steps", "8",
                            "--checkpoint-every", "400", "--eval-every", "600",
                            "--eval-episodes", "2")) == 0
     return logdir / "a2c"
@@ -71,7 +71,7 @@ def test_a2c_cpc_run_writes_config_checkpoints_model_and_tags(a2c_run):
 
 
 def test_dqn_cpc_run_logs_cpc_and_keeps_the_newest_replay_buffer(level_file, tmp_path):
-    assert main(train_args(level_file, tmp_path, "dqn", "--algo", "dqn", "--steps", "2400",
+    assert main(train_args(level_file, tmp_path, "dqn", "--algo", "dqn", "--cpc", "--steps", "2400",
                            "--checkpoint-every", "1000", "--eval-every", "0")) == 0
     run_dir = tmp_path / "dqn"
     assert CPC_TAGS | {"rollout/win_rate", "train/loss"} <= scalars(run_dir).keys()
@@ -87,7 +87,7 @@ def test_resume_after_an_interruption_continues_the_step_count(level_file, tmp_p
             raise KeyboardInterrupt
         return True
 
-    args = train_args(level_file, tmp_path, "run", "--steps", "1000", "--n-steps", "8",
+    args = train_args(level_file, tmp_path, "run", "--cpc", "--steps", "1000", "--n-steps", "8",
                       "--checkpoint-every", "300", "--eval-every", "0")
     with monkeypatch.context() as patch:
         patch.setattr(callbacks.WinRateCallback, "_on_step", interrupt_at_700)
@@ -138,11 +138,12 @@ def expect_one_line_error(capsys, argv: list[str], fragment: str) -> None:
     ("zelda", ["--algo", "sac"], "unknown --algo"),
     ("zelda", ["--steps", "0"], "--steps must be positive"),
     ("zelda", ["--algo", "ppo", "--cpc"], "--cpc is available with a2c and dqn"),
-    ("zelda", ["--n-steps", "4"], "must exceed --cpc-horizons"),
+    ("zelda", ["--cpc", "--n-steps", "4"], "must exceed --cpc-horizons"),
     ("zelda", ["--levels", "pcg:2"], "difficulty must be a number in [0, 1]"),
     ("zelda", ["--eval-levels", "ppcg"], "training curriculum"),
     ("zelda", ["--levels", "no/such/level.txt"], "not a level file"),
     ("zelda", ["--device", "gpu"], "unknown --device"),
+    ("zelda", ["--preset", "atari"], "unknown --preset"),
 ])
 def test_bad_options_fail_in_one_line_and_write_nothing(level_file, tmp_path, capsys, game,
                                                         extra, fragment):

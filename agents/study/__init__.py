@@ -20,9 +20,14 @@ Everything lands in ``out``:
     runs/<condition>/s<seed>/         one training run (see gvgai_agents.train), and in it
         study_eval/<test set>.json    its evaluation on one test set (cached)
     runs/<condition>/s<seed>.log      that run's training output
-    results.csv                       one row per run and test set (:data:`RESULT_COLUMNS`)
-    summary.md                        mean win rate per condition and test set, 95% CIs
+    random_agent/<test set>.json      a uniform random agent's evaluation (cached)
+    results.csv                       one row per run and test set (:data:`RESULT_COLUMNS`),
+                                      and the random agent's (condition "random agent")
+    summary.md                        mean win rate per condition and test set, 95% CIs,
+                                      against the random agent's
     win_rate.png                      training win rate against steps, per condition
+    held_out_win_rates.png            win rate on each test set while training, per
+                                      condition, with the random agent's
     test_win_rates.png                test win rates, grouped by test set
     difficulty.png                    curriculum difficulty against steps (curricula only)
 
@@ -43,6 +48,7 @@ import contextlib
 from pathlib import Path
 
 from gvgai_agents.study.backends import Backend, backend_for
+from gvgai_agents.study.baseline import RANDOM_AGENT, random_agent_rows
 from gvgai_agents.study.config import (
     LOCAL_RAY,
     SMOKE_BUDGET,
@@ -55,6 +61,7 @@ from gvgai_agents.study.folder import STUDY_FILE, claim_out
 from gvgai_agents.study.progress import Progress
 from gvgai_agents.study.report import (
     DIFFICULTY_TAG,
+    HELD_OUT_PLOT,
     RESULTS_FILE,
     SUMMARY_FILE,
     TEST_PLOT,
@@ -70,10 +77,11 @@ from gvgai_agents.study.test_sets import TEST_LEVEL_SEEDS, TEST_LEVELS, TestSet,
 from gvgai_py.cli import CLIError
 
 __all__ = [
-    "DIFFICULTY_TAG", "LOCAL_RAY", "RESULTS_FILE", "RESULT_COLUMNS", "SMOKE_BUDGET", "STUDY_FILE",
-    "SUMMARY_FILE", "TEST_LEVELS", "TEST_LEVEL_SEEDS", "TEST_PLOT", "WIN_RATE_PLOT", "Condition",
-    "StudyConfig", "bootstrap_ci", "complete_runs", "mean_curve", "parse_conditions",
-    "plot_curves", "prepare_test_sets", "read_scalars", "run_study",
+    "DIFFICULTY_TAG", "HELD_OUT_PLOT", "LOCAL_RAY", "RANDOM_AGENT", "RESULTS_FILE",
+    "RESULT_COLUMNS", "SMOKE_BUDGET", "STUDY_FILE", "SUMMARY_FILE", "TEST_LEVELS",
+    "TEST_LEVEL_SEEDS", "TEST_PLOT", "WIN_RATE_PLOT", "Condition", "StudyConfig", "bootstrap_ci",
+    "complete_runs", "mean_curve", "parse_conditions", "plot_curves", "prepare_test_sets",
+    "read_scalars", "run_study",
 ]
 
 INTERRUPTED = ("runs not started are cancelled, started ones keep their newest checkpoints; "
@@ -88,7 +96,7 @@ def run_study(config: StudyConfig, *, force: bool = False) -> list[Path]:
     test_sets = prepare_test_sets(config)
     runs = plan_runs(config, test_sets)
     rows = complete_runs(runs, test_sets, config, backend_for(config))
-    return write_reports(config, test_sets, runs, rows)
+    return write_reports(config, test_sets, runs, rows, random_agent_rows(config, test_sets))
 
 
 def complete_runs(runs: list[Run], test_sets: list[TestSet], config: StudyConfig,

@@ -8,7 +8,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gvgai_agents.config import ALGOS, CPC_ALGOS, TrainConfig, check_device_name
+from gvgai_agents.config import (
+    ALGOS,
+    CPC_ALGOS,
+    DEFAULT_PRESET,
+    PRESETS,
+    TrainConfig,
+    check_device_name,
+)
 from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
 
@@ -16,7 +23,7 @@ RUNS = "runs"
 """The folder of ``out`` that holds the runs."""
 CPC_SUFFIXES = {"+cpc": True, "+nocpc": False}
 SMOKE_BUDGET = {"steps": 256, "n_envs": 2, "episodes": 3, "test_levels": 2,
-                "max_episode_steps": 50, "checkpoint_every": 256}
+                "max_episode_steps": 50, "checkpoint_every": 256, "eval_episodes": 2}
 """What ``--smoke`` changes: a study that runs end to end in seconds per run."""
 LOCAL_RAY = "local"
 """``ray``'s value for a Ray started by the study on this machine (what ``ray.init`` calls
@@ -71,8 +78,12 @@ class StudyConfig:
     """Folder that receives everything (see :mod:`gvgai_agents.study`)."""
     algo: str = "a2c"
     """RL algorithm of every run."""
+    preset: str = DEFAULT_PRESET
+    """Training setup of every run (:data:`gvgai_agents.config.PRESETS`): the defaults of
+    ``cpc``, ``n_envs`` and ``max_episode_steps``, and the rollout and observations."""
     cpc: bool | None = None
-    """CPC for conditions without a ``+cpc``/``+nocpc`` suffix (None: on for a2c and dqn)."""
+    """CPC for conditions without a ``+cpc``/``+nocpc`` suffix (None: the preset's, for a2c
+    and dqn)."""
     steps: int = 500_000
     """Environment steps per run."""
     seeds: int = 3
@@ -80,8 +91,8 @@ class StudyConfig:
     jobs: int = 1
     """Runs trained and evaluated at once, each in its own process (with ``ray``: on a Ray
     the study starts, which gets ``jobs x cpus_per_run`` CPUs)."""
-    n_envs: int = 8
-    """Parallel environments per run."""
+    n_envs: int | None = None
+    """Parallel environments per run (None: the preset's)."""
     vec_env: str = "dummy"
     """``dummy`` (all of a run's environments in its process; ``jobs`` gives the parallelism)
     or ``subproc``."""
@@ -96,10 +107,15 @@ class StudyConfig:
     :func:`agents.level_map.game_level_files`), a test set named after the folder."""
     extra_test_name: str | None = None
     """The name of the ``extra_test_levels`` set in reports, instead of the folder's."""
-    max_episode_steps: int = 2000
-    """Steps before an episode is cut off, in training and evaluation."""
+    max_episode_steps: int | None = None
+    """Steps before an episode is cut off, in training and evaluation (None: the preset's)."""
     checkpoint_every: int = 50_000
     """Steps between checkpoints: how much an interruption can cost a run."""
+    eval_every: int | None = None
+    """Steps between a run's evaluations on every test set while it trains, the held-out
+    curves (None: a tenth of ``steps``; 0: none)."""
+    eval_episodes: int = 10
+    """Episodes per test set in each of those evaluations."""
     device: str = "auto"
     """Torch device of every run (``auto``: CUDA when the run's process sees a GPU)."""
     cpus_per_run: float = 1.0
@@ -122,11 +138,22 @@ class StudyConfig:
         if self.algo not in ALGOS:
             raise CLIError(f"unknown --algo {self.algo!r} (known: {', '.join(ALGOS)})")
         check_device_name(self.device)
+        if self.preset not in PRESETS:
+            raise CLIError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
+        preset = PRESETS[self.preset]
+        if self.n_envs is None:
+            self.n_envs = preset.n_envs
+        if self.max_episode_steps is None:
+            self.max_episode_steps = preset.max_episode_steps
         if self.smoke:
             for name, value in SMOKE_BUDGET.items():
                 setattr(self, name, value)
+        if self.eval_every is None:
+            self.eval_every = self.steps // 10
+        if self.eval_every < 0:
+            raise CLIError(f"--eval-every must be positive or 0, got {self.eval_every}")
         for name in ("steps", "seeds", "jobs", "n_envs", "episodes", "test_levels",
-                     "max_episode_steps", "checkpoint_every", "cpus_per_run"):
+                     "max_episode_steps", "checkpoint_every", "cpus_per_run", "eval_episodes"):
             if getattr(self, name) <= 0:
                 raise CLIError(f"--{name.replace('_', '-')} must be positive, "
                                f"got {getattr(self, name)}")
@@ -137,7 +164,8 @@ class StudyConfig:
                            "--device)")
         if not all(0.0 <= d <= 1.0 for d in self.test_difficulties):
             raise CLIError(f"--test-difficulties must lie in [0, 1], got {self.test_difficulties}")
-        self.default_cpc = self.algo in CPC_ALGOS if self.cpc is None else self.cpc
+        self.default_cpc = (preset.cpc and self.algo in CPC_ALGOS) if self.cpc is None \
+            else self.cpc
         resolved = [Condition(c.levels, self.default_cpc if c.cpc is None else c.cpc, c.label)
                     for c in self.conditions]
         folders = [c.directory for c in resolved]
@@ -147,13 +175,15 @@ class StudyConfig:
                                "another condition")
         self.conditions = resolved
 
-    def run(self, condition: Condition, seed: int, size_words: list[str]) -> Run:
-        """The training run of ``condition`` with ``seed``; its grid fits the levels of the
-        ``--levels`` words ``size_words`` (the test sets)."""
+    def run(self, condition: Condition, seed: int, test_words: list[str]) -> Run:
+        """The training run of ``condition`` with ``seed``, evaluated while it trains on the
+        ``--levels`` words ``test_words`` (its grid fits their levels)."""
         return Run(condition, seed, TrainConfig(
-            game=self.game, algo=self.algo, cpc=condition.cpc, levels=condition.levels,
-            # Not evaluated during training (eval_every=0), only sized to fit.
-            eval_levels=size_words, eval_every=0,
+            game=self.game, algo=self.algo, preset=self.preset, cpc=condition.cpc,
+            levels=condition.levels,
+            # Sized to fit the test sets, and evaluated on them while training.
+            eval_levels=test_words, eval_every=self.eval_every,
+            eval_episodes=self.eval_episodes,
             steps=self.steps, n_envs=self.n_envs, vec_env=self.vec_env, seed=seed,
             logdir=str(self.out / RUNS / condition.directory), run_name=f"s{seed}",
             checkpoint_every=self.checkpoint_every, max_episode_steps=self.max_episode_steps,

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from gvgai_agents.config import PRESETS
+from gvgai_agents.study.baseline import RANDOM_AGENT
 from gvgai_agents.study.config import Run, StudyConfig
 from gvgai_agents.study.runs import EVAL_SEED, RESULT_COLUMNS
 from gvgai_agents.study.stats import BOOTSTRAP_RESAMPLES, CONFIDENCE, bootstrap_ci, table
@@ -20,6 +22,9 @@ SUMMARY_FILE = "summary.md"
 WIN_RATE_PLOT = "win_rate.png"
 TEST_PLOT = "test_win_rates.png"
 DIFFICULTY_PLOT = "difficulty.png"
+HELD_OUT_PLOT = "held_out_win_rates.png"
+HELD_OUT_TAG = "eval/win_rate/{}"
+"""The win rate on a test set in a run's evaluations while it trains (its name filled in)."""
 WIN_RATE_TAG = "rollout/win_rate"
 DIFFICULTY_TAG = "curriculum/difficulty"
 CURVE_POINTS = 200
@@ -27,14 +32,18 @@ CURVE_POINTS = 200
 
 
 def write_reports(config: StudyConfig, test_sets: list[TestSet], runs: list[Run],
-                  rows: list[dict[str, Any]]) -> list[Path]:
-    """Write every report of the study to ``config.out``; returns the files written (a
-    training curve only when some run logged it)."""
+                  rows: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list[Path]:
+    """Write every report of the study to ``config.out``, the runs' ``rows`` read against the
+    random agent's ``baseline`` (one row per test set); returns the files written (a training
+    curve only when some run logged it)."""
     out = config.out
-    write_results(out / RESULTS_FILE, rows)
-    write_text_atomically(out / SUMMARY_FILE, summary(config, test_sets, rows))
-    plot_test_win_rates(out / TEST_PLOT, config, test_sets, rows)
+    write_results(out / RESULTS_FILE, rows + baseline)
+    random_rates = {row["test_set"]: row["win_rate"] for row in baseline}
+    write_text_atomically(out / SUMMARY_FILE, summary(config, test_sets, rows, baseline))
+    plot_test_win_rates(out / TEST_PLOT, config, test_sets, rows, random_rates)
     written = [out / RESULTS_FILE, out / SUMMARY_FILE, out / TEST_PLOT]
+    if plot_held_out(out / HELD_OUT_PLOT, config, test_sets, runs, random_rates):
+        written.append(out / HELD_OUT_PLOT)
     for name, tag, ylabel, title in (
         (WIN_RATE_PLOT, WIN_RATE_TAG, "training win rate (last 100 episodes)",
          f"{config.game}: win rate during training"),
@@ -53,9 +62,11 @@ def write_results(path: Path, rows: list[dict[str, Any]]) -> None:
         writer.writerows(rows)
 
 
-def summary(config: StudyConfig, test_sets: list[TestSet], rows: list[dict[str, Any]]) -> str:
+def summary(config: StudyConfig, test_sets: list[TestSet], rows: list[dict[str, Any]],
+            baseline: list[dict[str, Any]]) -> str:
     """``summary.md``: the study's settings, then one table per measure (rows: training
-    conditions; columns: test sets; cells: mean over seeds [95% bootstrap CI])."""
+    conditions; columns: test sets; cells: mean over seeds [95% bootstrap CI]), whose last row
+    is the random agent's (its win rate with the Wilson interval of its episodes)."""
     conditions = [c.label for c in config.conditions]
     names = [t.name for t in test_sets]
     cpc = "on" if config.default_cpc else "off"
@@ -63,15 +74,20 @@ def summary(config: StudyConfig, test_sets: list[TestSet], rows: list[dict[str, 
     lines = [
         f"# Study: {config.game}, {config.algo}",
         "",
+        f"- Preset `{config.preset}`: {PRESETS[config.preset].summary}.",
         f"- {config.steps} steps per run, seeds 0-{config.seeds - 1}, {config.n_envs} "
-        f"environments; CPC {cpc} unless a condition says `+cpc`/`+nocpc`.",
+        f"environments, {config.max_episode_steps}-step episodes; CPC {cpc} unless a "
+        f"condition says `+cpc`/`+nocpc`.",
         f"- Test sets: {', '.join(descriptions)}. Generated test levels use level seeds from "
         f"{TEST_LEVEL_SEEDS.start} up, which training never draws.",
         f"- Each model played {config.episodes} episodes per test set (levels in turn, "
         f"actions sampled from the policy, episode seeds from {EVAL_SEED}).",
         f"- Cells: mean over seeds [{CONFIDENCE:.0%} percentile bootstrap CI over seeds, "
         f"{BOOTSTRAP_RESAMPLES} resamples]; with few seeds it is coarse.",
+        f"- *{RANDOM_AGENT}*: uniform random actions on the same episodes [Wilson "
+        f"{CONFIDENCE:.0%} interval over its {config.episodes} episodes per test set].",
     ]
+    random_by_set = {row["test_set"]: row for row in baseline}
     for title, column, digits in (("Win rate", "win_rate", 2), ("Mean score", "mean_score", 1)):
         cells = table(rows, column)
         lines += ["", f"## {title}", "", "| condition | " + " | ".join(names) + " |",
@@ -83,7 +99,20 @@ def summary(config: StudyConfig, test_sets: list[TestSet], rows: list[dict[str, 
                 low, high = cell.interval
                 texts.append(f"{cell.mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]")
             lines.append(f"| {condition} | " + " | ".join(texts) + " |")
+        lines.append(f"| *{RANDOM_AGENT}* | " + " | ".join(
+            random_cell(random_by_set[name], column, digits) for name in names) + " |")
     return "\n".join(lines) + "\n"
+
+
+def random_cell(row: dict[str, Any], column: str, digits: int) -> str:
+    from gvgai_agents.evaluate import wilson_interval  # heavy: torch and SB3
+
+    value = float(row[column])
+    if column != "win_rate":
+        return f"{value:.{digits}f}"
+    episodes = int(row["episodes"])
+    low, high = wilson_interval(round(value * episodes), episodes)
+    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def read_scalars(tensorboard_dir: Path, tag: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -134,10 +163,7 @@ def plot_curves(path: Path, runs: list[Run], tag: str, ylabel: str, title: str) 
                   if (curve := read_scalars(run.directory / TENSORBOARD, tag)) is not None]
         if not curves:
             continue
-        steps, mean, low, high = mean_curve(curves)
-        line, = axes.plot(steps, mean, marker="o" if len(steps) == 1 else None,
-                          label=f"{condition.label} ({len(curves)} seeds)")
-        axes.fill_between(steps, low, high, color=line.get_color(), alpha=0.2)
+        draw_mean_curve(axes, curves, f"{condition.label} ({len(curves)} seeds)")
         plotted = True
     if plotted:
         axes.set(xlabel="environment steps", ylabel=ylabel, title=title, ylim=(-0.02, 1.02))
@@ -146,10 +172,55 @@ def plot_curves(path: Path, runs: list[Run], tag: str, ylabel: str, title: str) 
     return plotted
 
 
+def plot_held_out(path: Path, config: StudyConfig, test_sets: list[TestSet], runs: list[Run],
+                  random_rates: dict[str, float]) -> bool:
+    """One panel per test set: its win rate in the runs' evaluations while they train, one
+    line per condition (mean over seeds, CI band), the random agent's win rate dashed; False,
+    and no file, when no run logged any."""
+    from matplotlib.figure import Figure
+
+    from gvgai_agents.train import TENSORBOARD
+
+    logged = []
+    for test_set in test_sets:
+        by_condition = {}
+        for condition in dict.fromkeys(run.condition for run in runs):
+            curves = [curve for run in runs if run.condition == condition
+                      if (curve := read_scalars(run.directory / TENSORBOARD,
+                                                HELD_OUT_TAG.format(test_set.name)))]
+            if curves:
+                by_condition[condition.label] = curves
+        if by_condition:
+            logged.append((test_set.name, by_condition))
+    if not logged:
+        return False
+    figure = Figure(figsize=(4.5 * len(logged), 4.2), layout="constrained")
+    for axes, (name, by_condition) in zip(np.atleast_1d(figure.subplots(1, len(logged))),
+                                          logged, strict=True):
+        for label, curves in by_condition.items():
+            draw_mean_curve(axes, curves, f"{label} ({len(curves)} seeds)")
+        if name in random_rates:
+            axes.axhline(random_rates[name], color="black", ls="--", lw=1, label=RANDOM_AGENT)
+        axes.set(xlabel="environment steps", ylabel="win rate", title=name, ylim=(-0.02, 1.02))
+        axes.legend(fontsize=7)
+    figure.suptitle(f"{config.game}: win rate on the test sets while training "
+                    f"({config.eval_episodes} episodes per point)")
+    figure.savefig(path, dpi=120)
+    return True
+
+
+def draw_mean_curve(axes: Any, curves: list[tuple[np.ndarray, np.ndarray]], label: str) -> None:
+    """The mean of ``curves`` with its CI band."""
+    steps, mean, low, high = mean_curve(curves)
+    line, = axes.plot(steps, mean, marker="o" if len(steps) == 1 else None, label=label)
+    axes.fill_between(steps, low, high, color=line.get_color(), alpha=0.2)
+
+
 def plot_test_win_rates(path: Path, config: StudyConfig, test_sets: list[TestSet],
-                        rows: list[dict[str, Any]]) -> None:
+                        rows: list[dict[str, Any]], random_rates: dict[str, float]) -> None:
     """Grouped bars: one group per test set, one bar per condition (mean over seeds, CI
-    whiskers), each seed's own win rate as a dot."""
+    whiskers), each seed's own win rate as a dot, the random agent's win rate as a dashed
+    line across the group."""
     from matplotlib.figure import Figure
 
     cells = table(rows, "win_rate")
@@ -168,6 +239,11 @@ def plot_test_win_rates(path: Path, config: StudyConfig, test_sets: list[TestSet
         for xi, cell in zip(x, group, strict=True):
             axes.scatter(np.full(len(cell.values), xi), cell.values, s=14, color="black",
                          edgecolors="white", linewidths=0.5, zorder=3)
+    for i, test_set in enumerate(test_sets):
+        if test_set.name in random_rates:
+            axes.hlines(random_rates[test_set.name], i - 0.45, i + 0.45, colors="black",
+                        linestyles="--", linewidths=1, zorder=4,
+                        label=RANDOM_AGENT if i == 0 else None)
     axes.set_xticks(np.arange(len(test_sets)), [t.name for t in test_sets])
     axes.set(ylim=(0, 1.05), ylabel="win rate",
              title=f"{config.game}: test win rates ({CONFIDENCE:.0%} CI over seeds)")

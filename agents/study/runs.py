@@ -14,6 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gvgai_agents.config import TrainConfig
 from gvgai_agents.study.config import Run, StudyConfig
 from gvgai_agents.study.test_sets import TestSet
@@ -40,14 +42,31 @@ def plan_runs(config: StudyConfig, test_sets: list[TestSet]) -> list[Run]:
     runs already in ``out`` belong to this study."""
     from gvgai_agents.train import Levels  # heavy: torch and SB3
 
-    size_words = [word for test_set in test_sets for word in test_set.words]
-    runs = [config.run(condition, seed, size_words)
+    test_words = training_test_words(config.game, test_sets)
+    runs = [config.run(condition, seed, test_words)
             for seed in range(config.seeds) for condition in config.conditions]
     for run in runs[: len(config.conditions)]:
         Levels.of(run.config)
     for run in runs:
         check_belongs(run)
     return runs
+
+
+def training_test_words(game: str, test_sets: list[TestSet]) -> list[str]:
+    """The ``--eval-levels`` of every run: the test sets named by one word (ours, generated),
+    whose win rates while training are the held-out curves; a set of several files (the
+    game's original levels) only if its levels would not fit the grid of the others, as a
+    run sees a grid that fits all of its evaluation levels (each file then is a set of its
+    own)."""
+    whole = [t for t in test_sets if len(t.words) == 1]
+    rows, cols = np.max([t.levels.max_size(game) for t in whole], axis=0)
+    words = [t.words[0] for t in whole]
+    for test_set in test_sets:
+        if len(test_set.words) > 1:
+            set_rows, set_cols = test_set.levels.max_size(game)
+            if set_rows > rows or set_cols > cols:
+                words += test_set.words
+    return words
 
 
 def check_belongs(run: Run) -> None:
