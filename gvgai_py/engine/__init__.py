@@ -6,6 +6,7 @@ from gvgai_py.engine.description import (
     GameDescription,
     MultiSpriteCounter,
     SpriteCounter,
+    Timeout,
     rule,
     sprite,
 )
@@ -13,5 +14,5 @@ from gvgai_py.engine.game import Game, LevelLayout
 
 __all__ = [
     "EOS", "CompiledGame", "DescriptionError", "Game", "GameDescription", "LevelLayout",
-    "MultiSpriteCounter", "SpriteCounter", "rule", "sprite",
+    "MultiSpriteCounter", "SpriteCounter", "Timeout", "rule", "sprite",
 ]

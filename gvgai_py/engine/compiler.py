@@ -16,17 +16,15 @@ from gvgai_py.engine.description import (
     GameDescription,
     MultiSpriteCounter,
     SpriteNode,
+    Timeout,
 )
 from gvgai_py.engine.effects import EFFECTS, EffectFn
 from gvgai_py.engine.sprites import DIRECTIONS, NONE, SPRITE_CLASSES, SpriteClass
 
-ACTIONS_WITH_USE = ("NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP")
-ACTIONS_WITHOUT_USE = ("NIL", "LEFT", "RIGHT", "DOWN", "UP")
 ACTION_DIRECTIONS = {
     "NIL": NONE, "USE": NONE, "LEFT": DIRECTIONS["LEFT"], "RIGHT": DIRECTIONS["RIGHT"],
     "DOWN": DIRECTIONS["DOWN"], "UP": DIRECTIONS["UP"],
 }
-_TYPE_REFERENCES = ("stype",)
 
 
 class DescriptionError(ValueError):
@@ -49,6 +47,13 @@ class SpriteType:
     has_default_orientation: bool
     singleton: bool
     symbol: str | None
+    health: int
+    """Health points a new sprite starts with (VGDL ``healthPoints``, at most ``max_health``)."""
+    max_health: int
+    """VGDL ``maxHealthPoints``; ``healthPoints`` when not given (Java:
+    ``VGDLSprite.postProcess``)."""
+    limit_health: int
+    """VGDL ``limitHealthPoints``: addHealthPoints never reaches it."""
     forget_offscreen: bool
     """Not a VGDL parameter: a sprite that has left the level for good (see
     ``Game._forget_offscreen``) is dropped while every sprite it has a rule with is inside the
@@ -93,6 +98,9 @@ class CompiledTermination:
     win: bool
     exact: bool
     """True for MultiSpriteCounter (count == limit), False for SpriteCounter (count <= limit)."""
+    timeout: bool = False
+    """True for Timeout: holds from the tick whose index reaches ``limit`` on; ``tids`` is
+    empty."""
 
 
 class CompiledGame:
@@ -109,9 +117,7 @@ class CompiledGame:
         for tid, (name, sprite_class, params, symbol) in enumerate(leaves):
             self.types.append(self._make_type(tid, name, sprite_class, params, symbol, relocated))
         for stype in self.types:
-            for key in _TYPE_REFERENCES:
-                if key in stype.params:
-                    stype.params[key] = self.leaf_id(stype.params[key])
+            self._resolve_stype(stype)
         self.avatar_types = tuple(t.tid for t in self.types if t.is_avatar)
         if not self.avatar_types:
             raise DescriptionError(f"{self.name}: no avatar type in the sprite set")
@@ -130,8 +136,13 @@ class CompiledGame:
             t.tid: self._forget_partners(t, description) for t in self.types if t.forget_offscreen
         }
         """Per ``forget_offscreen`` type: the types it has a rule with."""
-        uses = self.types[self.avatar_types[0]].sprite_class.uses
-        self.actions = ACTIONS_WITH_USE if uses else ACTIONS_WITHOUT_USE
+        avatar_class = self.types[self.avatar_types[0]].sprite_class
+        # Numbered as GVGAI-Gym numbers them: NIL, then the avatar class's actions in Java's
+        # order (docs/engine.md, "The four games").
+        self.actions = (
+            ("NIL",) + ("USE",) * avatar_class.uses + ("LEFT", "RIGHT")
+            + ("DOWN", "UP") * (not avatar_class.horizontal)
+        )
 
     # ------------------------------------------------------------------ names
     def leaf_ids(self, name: str) -> tuple[int, ...]:
@@ -191,6 +202,8 @@ class CompiledGame:
         params = {**sprite_class.defaults, **own}
         orientation = DIRECTIONS[params.get("orientation", "NONE")]
         groups = {g for g, ids in self._groups.items() if tid in ids}
+        health = int(params.get("healthPoints", 0))
+        max_health = int(params.get("maxHealthPoints", 0)) or health
         return SpriteType(
             tid=tid,
             name=name,
@@ -203,8 +216,24 @@ class CompiledGame:
             has_default_orientation="orientation" in params,
             singleton=bool(params.get("singleton", False)),
             symbol=symbol,
+            health=min(health, max_health),
+            max_health=max_health,
+            limit_health=int(params.get("limitHealthPoints", 1000)),
             forget_offscreen=bool(params.get("forget_offscreen", False)),
         )
+
+    def _resolve_stype(self, stype: SpriteType) -> None:
+        """Replace the name in ``stype``'s ``stype`` parameter by what its class needs (see
+        ``SpriteClass.stype``)."""
+        role = stype.sprite_class.stype
+        if role is None:
+            return
+        name = stype.params.get("stype")
+        if name is None:
+            raise DescriptionError(
+                f"{self.name}: {stype.name!r} ({stype.sprite_class.name}) needs an stype"
+            )
+        stype.params["stype"] = self.leaf_ids(name) if role == "targets" else self.leaf_id(name)
 
     # ------------------------------------------------------------------ rules
     def _compile_interactions(self, description: GameDescription):
@@ -231,6 +260,10 @@ class CompiledGame:
 
     def _compile_effect(self, inter, first_name: str, second_name: str) -> CompiledEffect | None:
         kind = EFFECTS[inter.effect]
+        if kind.binary and second_name == EOS:
+            raise DescriptionError(
+                f"{self.name}: {inter.effect} needs a second sprite; an EOS rule has none"
+            )
         first = self.leaf_ids(first_name)
         if kind.restores:
             # Putting a never-moving sprite back where it started changes nothing.
@@ -238,10 +271,11 @@ class CompiledGame:
         if not first:
             return None
         second = () if second_name == EOS else self.leaf_ids(second_name)
-        created = self.leaf_id(inter.params["stype"]) if kind.creates else None
+        created = self._created_by(inter, first)
         indexable = frozenset(
             t for t in second
-            if not self.types[t].static and t != created and not (kind.relocates and t in first)
+            if not self.types[t].static and t not in created
+            and not (kind.relocates and t in first)
         )
         return CompiledEffect(
             inter.effect, kind.build(inter.params, self), first, second, float(inter.score),
@@ -249,22 +283,32 @@ class CompiledGame:
             between_statics=all(self.types[t].static for t in first + second) and bool(second),
         )
 
+    def _created_by(self, inter, first: tuple[int, ...]) -> set[int]:
+        """Leaf types an interaction's effect may create, given its first types."""
+        kind = EFFECTS[inter.effect]
+        created = set(first) if kind.clones else set()
+        if kind.creates:
+            created.add(self.leaf_id(inter.params["stype"]))
+        return created
+
     def _forget_partners(self, stype: SpriteType, description: GameDescription) -> tuple[int, ...]:
         """The types ``stype`` has rules with, once checked that a sprite of it gone for good
         can never meet one of them that is inside the level when it is dropped, nor be missed:
         it flies straight on every tick (a Missile with cooldown 1, no end-of-screen rule, no
-        rule with its own type, and no termination counting it), and its partners are never
-        created, never carried, and move no more pixels in a tick than it does."""
+        rule with its own type, and no termination counting it), its partners are never
+        created, never carried, and move no more pixels in a tick than it does, and no effect
+        puts every sprite back (undoAll would bring a dropped sprite back towards the level)."""
         tid, partners = stype.tid, set()
         for effect in self.pair_effects:
             if tid in effect.first:
                 partners.update(effect.second)
             if tid in effect.second:
                 partners.update(effect.first)
-        created = {self.leaf_id(i.params["stype"]) for i in description.interactions
-                   if EFFECTS[i.effect].creates}
-        created |= {t.params["stype"] for t in self.types if "stype" in t.params}
+        created = {t for i in description.interactions
+                   for t in self._created_by(i, self.leaf_ids(i.first))}
+        created |= {t.params["stype"] for t in self.types if t.sprite_class.stype == "creates"}
         carried = {t for e in self.pair_effects if EFFECTS[e.name].relocates for t in e.first}
+        undone = any(EFFECTS[e.name].restores_all for e in self.pair_effects + self.eos_effects)
         fast = {t for t in partners if not self.types[t].static and self.types[t].step > stype.step}
         problem = (
             "it is not a Missile" if not stype.sprite_class.passive
@@ -275,6 +319,7 @@ class CompiledGame:
             else f"{self._names(partners & created)} can be created" if partners & created
             else f"{self._names(partners & carried)} can be carried" if partners & carried
             else f"{self._names(fast)} move faster" if fast
+            else "an effect puts every sprite back" if undone
             else None
         )
         if problem:
@@ -287,6 +332,10 @@ class CompiledGame:
         return ", ".join(self.types[t].name for t in sorted(tids))
 
     def _compile_termination(self, termination) -> CompiledTermination:
+        if isinstance(termination, Timeout):
+            return CompiledTermination(
+                (), termination.limit, termination.win, exact=False, timeout=True
+            )
         if isinstance(termination, MultiSpriteCounter):
             tids = tuple(t for name in termination.stypes for t in self.leaf_ids(name))
             return CompiledTermination(tids, termination.limit, termination.win, exact=True)

@@ -79,7 +79,16 @@ class MultiSpriteCounter:
     limit: int = 0
 
 
-Termination = SpriteCounter | MultiSpriteCounter
+@dataclass(frozen=True)
+class Timeout:
+    """Ends the game once the tick index reaches ``limit`` (Java: ``core.termination.Timeout``;
+    docs/engine.md, "Timeout")."""
+
+    limit: int
+    win: bool
+
+
+Termination = SpriteCounter | MultiSpriteCounter | Timeout
 
 
 @dataclass(frozen=True)

@@ -491,8 +491,12 @@ class Game:
 
     def _check_terminations(self) -> None:
         for term in self.compiled.terminations:
-            n = self.count(term.tids)
-            if (n == term.limit) if term.exact else (n <= term.limit):
+            if term.timeout:
+                holds = self.tick >= term.limit
+            else:
+                n = self.count(term.tids)
+                holds = (n == term.limit) if term.exact else (n <= term.limit)
+            if holds:
                 self.ended = True
                 self.won, self.lost = term.win, not term.win
                 return

@@ -32,6 +32,7 @@ class Sprite:
         "type", "tid", "uid", "x", "y", "last_x", "last_y", "ticks_since_move",
         "dx", "dy", "killed", "disabled", "first_update", "age",
         "npc_counter", "npc_dx", "npc_dy", "spawn_start", "spawned", "resources", "shared",
+        "health", "max_health",
     )
 
     def __init__(self, stype: SpriteType, uid: int, x: int, y: int) -> None:
@@ -56,6 +57,8 @@ class Sprite:
         self.resources: dict[str, int] = {}
         self.shared = False
         """True for a static sprite record owned by a level layout (see ``Game.own``)."""
+        self.health = stype.health
+        self.max_health = stype.max_health
 
     def copy(self) -> Sprite:
         """An independent copy (same uid), for game-state snapshots.
@@ -72,6 +75,7 @@ class Sprite:
         clone.npc_counter, clone.npc_dx, clone.npc_dy = self.npc_counter, self.npc_dx, self.npc_dy
         clone.spawn_start, clone.spawned = self.spawn_start, self.spawned
         clone.resources, clone.shared = dict(self.resources), self.shared
+        clone.health, clone.max_health = self.health, self.max_health
         return clone
 
     def __repr__(self) -> str:
@@ -110,8 +114,43 @@ def update_random_npc(game: Game, sprite: Sprite) -> None:
     try_move(sprite, sprite.npc_dx, sprite.npc_dy, sprite.type.step)
 
 
+def update_chaser(game: Game, sprite: Sprite) -> None:
+    """Step towards (or, with ``fleeing``, away from) the nearest sprites of ``stype``; with no
+    such step, move as a RandomNPC (Java: ``Chaser``, ``Fleeing``; docs/engine.md, "Chaser and
+    Fleeing")."""
+    stype = sprite.type
+    params = stype.params
+    if sprite.ticks_since_move < stype.cooldown and not params["cons"]:
+        return  # the move would be refused and a draw would change nothing
+    x, y = sprite.x, sprite.y
+    nearest: list[Sprite] = []
+    best = None
+    for tid in params["stype"]:
+        for target in game.sprites(tid):
+            distance = abs(target.x - x) + abs(target.y - y)
+            if best is None or distance < best:
+                best, nearest = distance, [target]
+            elif distance == best:
+                nearest.append(target)
+    fleeing, max_distance = params["fleeing"], params["maxDistance"]
+    moves = []
+    if max_distance == -1 or best is None or best <= max_distance:
+        for target in nearest:
+            dx, dy = target.x - x, target.y - y
+            for mx, my in RANDOM_NPC_CHOICES:  # a one-pixel step each way, as Java measures it
+                after = abs(dx - mx) + abs(dy - my)
+                if (after > best) if fleeing else (after < best):
+                    moves.append((mx, my))
+    if not moves:
+        update_random_npc(game, sprite)
+        return
+    mx, my = moves[int(game.rng.integers(len(moves)))] if len(moves) > 1 else moves[0]
+    try_move(sprite, mx, my, stype.step)
+
+
 def update_spawn_point(game: Game, sprite: Sprite) -> None:
-    """Attempt a spawn on ticks where (first-update tick + tick) is a multiple of the cooldown."""
+    """Attempt a spawn on ticks where (first-update tick + tick) is a multiple of the cooldown; a
+    new sprite without an orientation of its own takes the spawner's (Java: ``SpawnPoint``)."""
     stype = sprite.type
     if sprite.first_update:
         sprite.first_update = False
@@ -121,11 +160,27 @@ def update_spawn_point(game: Game, sprite: Sprite) -> None:
     prob = stype.params["prob"]
     if prob < 1 and game.rng.random() >= prob:
         return
-    if game.create(stype.params["stype"], sprite.x, sprite.y) is not None:
+    new = game.create(stype.params["stype"], sprite.x, sprite.y)
+    if new is not None:
+        if new.dx == 0 and new.dy == 0:
+            new.dx, new.dy = sprite.dx, sprite.dy
         sprite.spawned += 1
         total = stype.params["total"]
         if 0 < total <= sprite.spawned:
             game.kill(sprite)
+
+
+def update_bomber(game: Game, sprite: Sprite) -> None:
+    """A SpawnPoint that also moves like a Missile: it spawns where it stands, then moves
+    (Java: ``Bomber``, whose inherited ``SpawnPoint.update`` ends with the passive movement;
+    docs/engine.md, "Bomber"). Killing only marks a sprite, so the spawn point's death after
+    ``total`` spawns may come before the move."""
+    first_update = sprite.first_update
+    update_spawn_point(game, sprite)
+    if sprite.type.step:
+        sprite.first_update = first_update
+        move_passively((sprite,))
+    # else: Java's _updatePos refuses a move of 0 pixels without restarting the cooldown.
 
 
 def update_flicker(game: Game, sprite: Sprite) -> None:
@@ -159,6 +214,15 @@ def act_shoot_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use
             shot.dx, shot.dy = sprite.dx, sprite.dy
 
 
+def act_flak_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
+    """Move LEFT or RIGHT (UP and DOWN are no actions of it, so they do nothing); USE creates
+    ``stype`` on the avatar's own cell (Java: ``FlakAvatar``, a ``HorizontalAvatar``)."""
+    if direction[0]:
+        try_move(sprite, direction[0], 0, sprite.type.step)
+    elif use:
+        game.create(sprite.type.params["stype"], sprite.x, sprite.y)
+
+
 def act_ongoing_avatar(game: Game, sprite: Sprite, direction: tuple[int, int], use: bool) -> None:
     """Steer immediately (reversal included), NIL keeps the facing; then always move on."""
     if direction != NONE:
@@ -172,7 +236,12 @@ class SpriteClass:
 
     ``static`` classes never update themselves, so the engine keeps them out of the tick loop.
     A ``passive`` class updates by :func:`move_passively` alone, a whole type at a time.
-    Avatars act on the agent's action instead of updating; ``uses`` says whether USE is an action.
+    Avatars act on the agent's action instead of updating; ``uses`` says whether USE is an action,
+    ``horizontal`` that UP and DOWN are not.
+    ``stype`` says what the type parameter ``stype`` names, which the compiler resolves:
+    ``"creates"``: the leaf type the class creates (its id); ``"exit"``: the leaf type whose
+    sprites are the exits of teleportToExit (its id); ``"targets"``: a type or group whose sprites
+    the class chases or flees (a tuple of leaf ids); ``None``: the class has no ``stype``.
     """
 
     name: str
@@ -182,10 +251,15 @@ class SpriteClass:
     act: Callable[[Game, Sprite, tuple[int, int], bool], None] | None = None
     oriented: bool = False
     uses: bool = False
+    horizontal: bool = False
     passive: bool = False
+    stype: str | None = None
 
 
 _FLICKER = {"limit": 1}
+_RANDOM_NPC = {"speed": 1.0, "cooldown": 1, "cons": 0}
+_CHASER = {**_RANDOM_NPC, "fleeing": False, "maxDistance": -1}
+_SPAWN_POINT = {"cooldown": 1, "prob": 1.0, "total": 0}
 _AVATAR = {"speed": 1.0, "cooldown": 1}
 _ORIENTED_AVATAR = {**_AVATAR, "orientation": "RIGHT"}
 
@@ -197,18 +271,23 @@ SPRITE_CLASSES: dict[str, SpriteClass] = {
         SpriteClass("Passive", {}, static=True),
         SpriteClass("Resource", {"value": 1, "limit": 2}, static=True),
         SpriteClass("Missile", {"speed": 1.0, "cooldown": 1}, passive=True),
-        SpriteClass(
-            "RandomNPC", {"speed": 1.0, "cooldown": 1, "cons": 0}, update=update_random_npc
-        ),
-        SpriteClass(
-            "SpawnPoint", {"cooldown": 1, "prob": 1.0, "total": 0}, update=update_spawn_point
-        ),
+        SpriteClass("RandomNPC", _RANDOM_NPC, update=update_random_npc),
+        SpriteClass("Chaser", _CHASER, update=update_chaser, stype="targets"),
+        SpriteClass("Fleeing", {**_CHASER, "fleeing": True}, update=update_chaser,
+                    stype="targets"),
+        SpriteClass("SpawnPoint", _SPAWN_POINT, update=update_spawn_point, stype="creates"),
+        # Java's Bomber keeps VGDLSprite's speed 0 unless the game sets one.
+        SpriteClass("Bomber", {**_SPAWN_POINT, "speed": 0.0, "orientation": "RIGHT"},
+                    update=update_bomber, oriented=True, stype="creates"),
+        SpriteClass("Portal", {}, static=True, stype="exit"),
         SpriteClass("Flicker", _FLICKER, update=update_flicker),
         SpriteClass("OrientedFlicker", {**_FLICKER, "speed": 0.0}, update=update_flicker,
                     oriented=True),
         SpriteClass("MovingAvatar", _AVATAR, act=act_moving_avatar),
         SpriteClass("ShootAvatar", _ORIENTED_AVATAR, act=act_shoot_avatar, oriented=True,
-                    uses=True),
+                    uses=True, stype="creates"),
+        SpriteClass("FlakAvatar", _AVATAR, act=act_flak_avatar, uses=True, horizontal=True,
+                    stype="creates"),
         SpriteClass("OngoingAvatar", _ORIENTED_AVATAR, act=act_ongoing_avatar, oriented=True),
     )
 }
