@@ -40,8 +40,8 @@ from stable_baselines3.dqn.policies import DQNPolicy
 from gvgai_agents.a2c_cpc import A2CCPC, CPCActorCriticPolicy
 from gvgai_agents.config import A2C_ROLLOUT, check_device_name
 from gvgai_agents.dqn_cpc import DQNCPC, CPCDQNPolicy
+from gvgai_agents.errors import ConfigError, ModelFileError
 from gvgai_agents.extractors import policy_kwargs_for
-from gvgai_py.cli import CLIError
 from gvgai_py.envs import GVGAIEnv
 from gvgai_py.files import save_atomically
 
@@ -151,11 +151,11 @@ def resolve_device(name: str) -> th.device:
     if device.type == "cuda":
         count = th.cuda.device_count() if th.cuda.is_available() else 0
         if count == 0:
-            raise CLIError(f"--device {name}: torch sees no CUDA GPU here (torch "
-                           f"{th.__version__}); use --device cpu or auto")
+            raise ConfigError(f"--device {name}: torch sees no CUDA GPU here (torch "
+                              f"{th.__version__}); use --device cpu or auto")
         if device.index is not None and device.index >= count:
-            raise CLIError(f"--device {name}: torch sees {count} CUDA GPU(s), cuda:0 to "
-                           f"cuda:{count - 1}")
+            raise ConfigError(f"--device {name}: torch sees {count} CUDA GPU(s), cuda:0 to "
+                              f"cuda:{count - 1}")
     return device
 
 
@@ -200,9 +200,10 @@ class ModelFile:
             raise unreadable(path, err) from None
         stored = data.get(METADATA_ATTRIBUTE) if isinstance(data, dict) else None
         if not isinstance(stored, dict) or stored.get("algo") not in ALGORITHMS:
-            raise CLIError(f"{path} is not a readable gvgai model (bad {METADATA_ATTRIBUTE} data)")
+            raise ModelFileError(f"{path} is not a readable gvgai model (bad "
+                                 f"{METADATA_ATTRIBUTE} data)")
         if type(data.get("num_timesteps")) is not int:  # not a bool either
-            raise CLIError(f"{path} is not a readable gvgai model (no step count)")
+            raise ModelFileError(f"{path} is not a readable gvgai model (no step count)")
         return cls(path, data, {**legacy_metadata(data, stored["algo"]), **stored})
 
     @property
@@ -221,8 +222,8 @@ class ModelFile:
                                cpc_weight=meta["cpc_weight"], cpc_horizons=meta["cpc_horizons"],
                                seed=seed, device=device, **meta["hyperparameters"])
         except (KeyError, TypeError, ValueError) as err:
-            raise CLIError(f"{self.path} is not a readable gvgai model (bad "
-                           f"{METADATA_ATTRIBUTE} data: {one_line(err)})") from None
+            raise ModelFileError(f"{self.path} is not a readable gvgai model (bad "
+                                 f"{METADATA_ATTRIBUTE} data: {one_line(err)})") from None
 
     def restore(self, model: BaseAlgorithm) -> None:
         """Load the weights and optimizer state (``torch.load(weights_only=True)``, onto the
@@ -235,9 +236,9 @@ class ModelFile:
         try:
             model.set_parameters(params, exact_match=True, device=model.device)
         except (RuntimeError, ValueError) as err:
-            raise CLIError(f"{self.path}: its weights do not fit the model its "
-                           f"{METADATA_ATTRIBUTE} data describes ({one_line(err)})"
-                           f"{self._legacy_hint()}") from None
+            raise ModelFileError(f"{self.path}: its weights do not fit the model its "
+                                 f"{METADATA_ATTRIBUTE} data describes ({one_line(err)})"
+                                 f"{self._legacy_hint()}") from None
         for name in PROGRESS_FIELDS:
             value = self.data.get(name)
             if hasattr(model, name) and is_number(value):
@@ -260,8 +261,8 @@ class ModelFile:
                 isinstance(episode, dict)
                 and all(isinstance(value, (int, float)) for value in episode.values())
                 for episode in episodes):
-            raise CLIError(f"{self.path} is not a readable gvgai model (bad "
-                           f"{EPISODES_ATTRIBUTE} data)")
+            raise ModelFileError(f"{self.path} is not a readable gvgai model (bad "
+                                 f"{EPISODES_ATTRIBUTE} data)")
         return episodes
 
     def _legacy_hint(self) -> str:
@@ -315,9 +316,9 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def unreadable(path: Path, err: BaseException) -> CLIError:
-    return CLIError(f"{path} is not a readable gvgai model ({type(err).__name__}: "
-                    f"{one_line(err)})")
+def unreadable(path: Path, err: BaseException) -> ModelFileError:
+    return ModelFileError(f"{path} is not a readable gvgai model ({type(err).__name__}: "
+                          f"{one_line(err)})")
 
 
 def one_line(err: BaseException) -> str:

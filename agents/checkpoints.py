@@ -28,7 +28,7 @@ from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.buffers import ReplayBuffer
 
 from gvgai_agents.algorithms import one_line, write_model
-from gvgai_py.cli import CLIError
+from gvgai_agents.errors import ModelFileError
 from gvgai_py.files import TEMPORARY_SUFFIX, save_atomically
 
 if TYPE_CHECKING:
@@ -111,11 +111,11 @@ def check_side_files(checkpoint: Path, *, replay_buffer: bool, curriculum: bool)
             continue
         pickled = checkpoint.with_suffix(PICKLED_SUFFIXES[suffix])
         if pickled.is_file():
-            raise CLIError(f"{pickled} is a pickle written by an older gvgai, which this one "
-                           f"never loads (a pickle can run code): the run cannot resume with "
-                           f"its {what}; start a new run")
-        raise CLIError(f"{checkpoint} lacks its {what} ({path.name}): resuming would restart "
-                       f"the {what}, so it is refused")
+            raise ModelFileError(f"{pickled} is a pickle written by an older gvgai, which this one "
+                                 f"never loads (a pickle can run code): the run cannot resume with "
+                                 f"its {what}; start a new run")
+        raise ModelFileError(f"{checkpoint} lacks its {what} ({path.name}): resuming would restart "
+                             f"the {what}, so it is refused")
 
 
 def write_replay_buffer(buffer: ReplayBuffer, path: Path) -> None:
@@ -130,7 +130,7 @@ def write_replay_buffer(buffer: ReplayBuffer, path: Path) -> None:
 def read_replay_buffer(checkpoint: Path, buffer: ReplayBuffer) -> None:
     """Fill ``buffer`` (built as the saved one was) from ``checkpoint``'s replay buffer."""
     path = checkpoint.with_suffix(REPLAY_BUFFER_SUFFIX)
-    with unreadable_as_cli_error(path), np.load(path, allow_pickle=False) as saved:
+    with unreadable_as_model_file_error(path), np.load(path, allow_pickle=False) as saved:
         pos, full = int(saved["pos"]), bool(saved["full"])
         if not 0 <= pos < buffer.buffer_size:
             raise ValueError(f"write position {pos} outside a buffer of {buffer.buffer_size}")
@@ -155,14 +155,14 @@ def read_curriculum(checkpoint: Path) -> Curriculum:
     from gvgai_generators.curriculum import curriculum_from_state
 
     path = checkpoint.with_suffix(CURRICULUM_SUFFIX)
-    with unreadable_as_cli_error(path):
+    with unreadable_as_model_file_error(path):
         return curriculum_from_state(json.loads(path.read_text()))
 
 
 @contextmanager
-def unreadable_as_cli_error(path: Path) -> Iterator[None]:
+def unreadable_as_model_file_error(path: Path) -> Iterator[None]:
     try:
         yield
     except Exception as err:  # noqa: BLE001 - a damaged file can fail in many ways
-        raise CLIError(f"{path} is unreadable ({type(err).__name__}: {one_line(err)})") \
+        raise ModelFileError(f"{path} is unreadable ({type(err).__name__}: {one_line(err)})") \
             from None

@@ -17,8 +17,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from gvgai_agents.errors import ConfigError
 from gvgai_py import GAMES
-from gvgai_py.cli import CLIError
 from gvgai_py.outputs import check_plain_name
 
 ALGOS = ("a2c", "dqn", "ppo")
@@ -135,34 +135,34 @@ class TrainConfig:
     def __post_init__(self) -> None:
         """Check the values and fill the derived defaults (one place for both)."""
         if self.game is None or self.game.lower() not in GAMES:
-            raise CLIError(f"unknown game {self.game!r} (known: {', '.join(GAMES)})")
+            raise ConfigError(f"unknown game {self.game!r} (known: {', '.join(GAMES)})")
         self.game = self.game.lower()
         if self.preset not in PRESETS:
-            raise CLIError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
+            raise ConfigError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
         self.fill_from_preset()
         for name, known in (("algo", ALGOS), ("obs", OBS_TYPES), ("vec_env", VEC_ENVS)):
             if getattr(self, name) not in known:
-                raise CLIError(f"unknown --{name.replace('_', '-')} {getattr(self, name)!r} "
-                               f"(known: {', '.join(known)})")
+                raise ConfigError(f"unknown --{name.replace('_', '-')} {getattr(self, name)!r} "
+                                  f"(known: {', '.join(known)})")
         check_device_name(self.device)
         if self.cpc and self.algo not in CPC_ALGOS:
-            raise CLIError(f"--cpc is available with {' and '.join(CPC_ALGOS)}, not {self.algo}")
+            raise ConfigError(f"--cpc is available with {' and '.join(CPC_ALGOS)}, not {self.algo}")
         for name in ("steps", "n_envs", "checkpoint_every", "eval_episodes",
                      "max_episode_steps", "torch_threads", "cpc_horizons"):
             if getattr(self, name) <= 0:
-                raise CLIError(f"--{name.replace('_', '-')} must be positive, "
-                               f"got {getattr(self, name)}")
+                raise ConfigError(f"--{name.replace('_', '-')} must be positive, "
+                                  f"got {getattr(self, name)}")
         if self.eval_every < 0:
-            raise CLIError(f"--eval-every must be positive or 0, got {self.eval_every}")
+            raise ConfigError(f"--eval-every must be positive or 0, got {self.eval_every}")
         if self.cpc_weight < 0:
-            raise CLIError(f"--cpc-weight must be non-negative, got {self.cpc_weight}")
+            raise ConfigError(f"--cpc-weight must be non-negative, got {self.cpc_weight}")
         if self.levels == "plr" and self.algo == "dqn":
-            raise CLIError("--levels plr scores levels by on-policy advantages: use a2c or ppo")
+            raise ConfigError("--levels plr scores levels by on-policy advantages: use a2c or ppo")
         if self.n_steps is not None and self.algo == "dqn":
-            raise CLIError("--n-steps is the rollout length of a2c and ppo, not dqn")
+            raise ConfigError("--n-steps is the rollout length of a2c and ppo, not dqn")
         if self.cpc and self.algo == "a2c" and self.n_steps <= self.cpc_horizons:
-            raise CLIError(f"--n-steps ({self.n_steps}) must exceed --cpc-horizons "
-                           f"({self.cpc_horizons}) for CPC on a2c rollouts")
+            raise ConfigError(f"--n-steps ({self.n_steps}) must exceed --cpc-horizons "
+                              f"({self.cpc_horizons}) for CPC on a2c rollouts")
         if self.run_name is not None:
             # The run directory is logdir/run_name: a path here would put it elsewhere.
             check_plain_name(self.run_name, "--run-name")
@@ -210,7 +210,7 @@ def check_device_name(name: str) -> None:
     """Refuse a ``--device`` that is none of auto, cpu, cuda and cuda:N (whether the device
     exists is checked where torch is imported: :func:`agents.algorithms.resolve_device`)."""
     if not DEVICE_NAME.fullmatch(name):
-        raise CLIError(f"unknown --device {name!r} (known: auto, cpu, cuda, cuda:N)")
+        raise ConfigError(f"unknown --device {name!r} (known: auto, cpu, cuda, cuda:N)")
 
 
 def run_info(config: TrainConfig, device: str) -> dict[str, Any]:

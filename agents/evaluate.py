@@ -19,9 +19,9 @@ import torch as th
 from stable_baselines3.common.base_class import BaseAlgorithm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
+from gvgai_agents.errors import LevelsError
 from gvgai_agents.levels import LevelSequence, LevelSet, make_env, parse_level_set
 from gvgai_py import env_id
-from gvgai_py.cli import CLIError
 from gvgai_py.files import save_atomically
 
 Z_95 = 1.959964
@@ -83,7 +83,7 @@ def check_fits(game: str, level_set: LevelSet, size: tuple[int, int]) -> None:
     """A model sees a fixed grid size: refuse test levels larger than it."""
     rows, cols = level_set.max_size(game)
     if rows > size[0] or cols > size[1]:
-        raise CLIError(
+        raise LevelsError(
             f"--levels {level_set.word} has levels up to {rows}x{cols}, larger than the "
             f"{size[0]}x{size[1]} grid the model was trained on"
         )

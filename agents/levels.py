@@ -19,8 +19,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from gvgai_agents.errors import LevelsError
 from gvgai_py import Level, env_id
-from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 
 HUMAN = "human"
@@ -35,8 +35,8 @@ GENERATOR_MODULES = ("gvgai_generators.pcg", "gvgai_generators.curriculum")
 
 def require_generators(word: str) -> None:
     if not all(find_spec(module) for module in GENERATOR_MODULES):
-        raise CLIError(f"--levels {word} needs the level generators "
-                       f"({', '.join(GENERATOR_MODULES)}), which this installation lacks")
+        raise LevelsError(f"--levels {word} needs the level generators "
+                          f"({', '.join(GENERATOR_MODULES)}), which this installation lacks")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class LevelSequence:
 def our_level(game: str, index: int) -> Level:
     path = builtin_level_path(game, index)
     if not path.is_file():
-        raise CLIError(f"{game} level {index} is not installed (expected {path})")
+        raise LevelsError(f"{game} level {index} is not installed (expected {path})")
     return Level.from_file(path, game)
 
 
@@ -121,7 +121,7 @@ def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
     if re.fullmatch(r"\d+(,\d+)*", word):
         indices = [int(i) for i in word.split(",")]
         if any(i >= OUR_LEVELS for i in indices):
-            raise CLIError(f"--levels {word}: our levels are numbered 0-{OUR_LEVELS - 1}")
+            raise LevelsError(f"--levels {word}: our levels are numbered 0-{OUR_LEVELS - 1}")
         return LevelSet(word, f"lvl{word.replace(',', '-')}",
                         tuple(our_level(game, i) for i in indices))
     if word.startswith(f"{GENERATED}:"):
@@ -130,12 +130,12 @@ def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
         except ValueError:
             difficulty = -1.0
         if not 0.0 <= difficulty <= 1.0:
-            raise CLIError(f"--levels {word}: the difficulty must be a number in [0, 1]")
+            raise LevelsError(f"--levels {word}: the difficulty must be a number in [0, 1]")
         require_generators(word)
         return LevelSet(word, f"{GENERATED}_{difficulty:g}", difficulty=difficulty)
     if word in CURRICULA:
         if not training:
-            raise CLIError(f"--levels {word} is a training curriculum, not a test set")
+            raise LevelsError(f"--levels {word} is a training curriculum, not a test set")
         require_generators(word)
         return LevelSet(word, word, curriculum=word)
     return _level_files(game, word)
@@ -146,11 +146,11 @@ def _level_files(game: str, word: str) -> LevelSet:
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
         if not files:
-            raise CLIError(f"--levels {word}: no .txt level files in that folder")
+            raise LevelsError(f"--levels {word}: no .txt level files in that folder")
     elif path.is_file():
         files = [path]
     else:
-        raise CLIError(
+        raise LevelsError(
             f"--levels {word}: not a level file, a folder, {HUMAN}, an index list like 0,1,2, "
             f"{GENERATED}:D or one of {', '.join(CURRICULA)}"
         )

@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from gvgai_agents.config import DEVICE_HELP, PRESETS
+from gvgai_agents.errors import RunsFailedError
 from gvgai_agents.study import (
     LOCAL_RAY,
     RESULTS_FILE,
@@ -24,6 +25,7 @@ from gvgai_agents.study import (
     run_study,
 )
 from gvgai_py import GAMES
+from gvgai_py.cli import CLIError
 
 DEFAULTS = {f.name: f.default for f in fields(StudyConfig) if f.init}
 
@@ -106,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
     if "test_difficulties" in options:
         options["test_difficulties"] = tuple(options["test_difficulties"])
     config = StudyConfig(**options)
-    for path in run_study(config, force=args.force):
+    try:
+        written = run_study(config, force=args.force)
+    except RunsFailedError as err:  # unlike the errors of bad input, not a ValueError
+        raise CLIError(str(err)) from None
+    for path in written:
         print(path)
     print()
     print((config.out / SUMMARY_FILE).read_text(), end="")

@@ -49,6 +49,7 @@ from gvgai_agents.checkpoints import (
     remove_temporaries,
 )
 from gvgai_agents.config import TrainConfig, run_info
+from gvgai_agents.errors import ConfigError, ModelFileError
 from gvgai_agents.evaluate import evaluate
 from gvgai_agents.levels import (
     HUMAN,
@@ -60,9 +61,9 @@ from gvgai_agents.levels import (
     our_level,
     parse_level_set,
 )
-from gvgai_py.cli import CLIError
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 from gvgai_py.files import save_atomically
+from gvgai_py.outputs import OutputError
 from gvgai_py.processes import become_helper, interrupts_held
 
 if TYPE_CHECKING:
@@ -163,19 +164,19 @@ def check_environment(config: TrainConfig, levels: Levels) -> None:
         env.reset(seed=config.seed)
         env.close()
     except (ValueError, TypeError) as err:
-        raise CLIError(str(err)) from None
+        raise ConfigError(str(err)) from None
 
 
 def create_run_dir(config: TrainConfig) -> Path:
     """A new, empty run directory; an existing one is never reused."""
     run_dir = Path(config.logdir) / config.run_name
     if run_dir.exists():
-        raise CLIError(f"run directory {run_dir} already exists (use --resume to continue it, "
-                       "or another --run-name)")
+        raise OutputError(f"run directory {run_dir} already exists (use --resume to continue it, "
+                          "or another --run-name)")
     try:
         (run_dir / CHECKPOINTS).mkdir(parents=True)
     except OSError as err:
-        raise CLIError(f"cannot create run directory {run_dir}: {err.strerror or err}") from None
+        raise OutputError(f"cannot create run directory {run_dir}: {err.strerror or err}") from None
     return run_dir
 
 
@@ -221,25 +222,25 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
     loaded."""
     config_path = run_dir / CONFIG_FILE
     if not config_path.is_file():
-        raise CLIError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
+        raise ModelFileError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
     try:
         info = json.loads(config_path.read_text())
         # A config.json without a preset was written before presets, with their defaults.
         config = TrainConfig(**{"preset": "cpc", **info["config"]})
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise CLIError(f"{config_path} is unreadable ({type(err).__name__}: {err})") from None
+        raise ModelFileError(f"{config_path} is unreadable ({type(err).__name__}: {err})") from None
     if steps is not None:
         config = replace(config, steps=steps)
     config = replace(config, device=device)
     resolved = resolve_device(device)
     checkpoint = latest_checkpoint(run_dir / CHECKPOINTS)
     if checkpoint is None:
-        raise CLIError(f"no checkpoint to resume from in {run_dir / CHECKPOINTS}")
+        raise ModelFileError(f"no checkpoint to resume from in {run_dir / CHECKPOINTS}")
     levels = Levels.of(config)
     saved = ModelFile.read(checkpoint)
     if saved.num_timesteps >= config.steps:
-        raise CLIError(f"{checkpoint.name} already has {saved.num_timesteps} of "
-                       f"{config.steps} steps; pass a larger --steps to train further")
+        raise ConfigError(f"{checkpoint.name} already has {saved.num_timesteps} of "
+                          f"{config.steps} steps; pass a larger --steps to train further")
     off_policy = not ALGORITHMS[config.algo].on_policy
     check_side_files(checkpoint, replay_buffer=off_policy,
                      curriculum=bool(levels.train.curriculum))

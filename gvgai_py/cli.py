@@ -3,9 +3,10 @@
 Each subcommand module exposes ``add_parser(subparsers)`` (which sets ``func`` on its parser).
 This package's own are listed in :data:`SUBCOMMANDS`; the generators and agents packages add
 theirs through the ``gvgai_py.commands`` entry-point group (see ``pyproject.toml``), so that
-``gvgai_py`` never imports them. Expected failures raise :class:`CLIError` (or one of the input
-errors below, or any OSError: a file that cannot be read or written) and become one line on
-stderr with exit status 2, never a traceback.
+``gvgai_py`` never imports them. Expected failures become one line on stderr with exit status
+2, never a traceback: a subcommand module raises :class:`CLIError`, library code its own errors
+(ValueErrors such as :class:`~gvgai_py.level.LevelError` and those of ``gvgai_agents.errors``,
+:class:`~gvgai_py.outputs.OutputError`, or an OSError for a file that cannot be read or written).
 """
 
 from __future__ import annotations

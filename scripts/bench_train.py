@@ -24,8 +24,8 @@ from stable_baselines3.common.callbacks import BaseCallback
 
 from gvgai_agents.algorithms import resolve_device
 from gvgai_agents.config import DEVICE_HELP, TrainConfig
+from gvgai_agents.errors import ConfigError
 from gvgai_agents.train import Levels, make_training_env, new_model
-from gvgai_py.cli import CLIError
 
 TARGET_STEPS_PER_SECOND = 1000
 TARGET_CPC_RATIO = 0.75
@@ -91,7 +91,7 @@ def main() -> None:
 
     try:
         device = resolve_device(args.device)
-    except CLIError as err:
+    except ConfigError as err:
         parser.error(str(err))
     print(f"{args.game} {args.levels} {args.obs}, {args.n_envs} envs ({args.vec_env}), "
           f"device {device}, {args.torch_threads} torch thread(s), {os.cpu_count()} cores, "

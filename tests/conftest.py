@@ -29,11 +29,11 @@ def device():
     # Imported here, not at the top: most test modules never load torch and SB3.
     from gvgai_agents.algorithms import resolve_device
     from gvgai_agents.config import check_device_name
-    from gvgai_py.cli import CLIError
+    from gvgai_agents.errors import ConfigError
 
     name = os.environ.get("GVGAI_TEST_DEVICE", "cpu")
     check_device_name(name)  # a misspelt name is an error, not a reason to skip
     try:
         return resolve_device(name)
-    except CLIError as err:
+    except ConfigError as err:
         pytest.skip(f"GVGAI_TEST_DEVICE={name} is unavailable: {err}")

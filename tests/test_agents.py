@@ -22,11 +22,11 @@ from gvgai_agents.algorithms import (
     save_model,
 )
 from gvgai_agents.dqn_cpc import WindowReplayBuffer
+from gvgai_agents.errors import ConfigError
 from gvgai_agents.evaluate import play
 from gvgai_agents.extractors import SymbolicCNN, policy_kwargs_for
 from gvgai_agents.levels import LevelSet, make_env
 from gvgai_py import Level
-from gvgai_py.cli import CLIError
 from gvgai_py.envs import load_level
 
 CORRIDOR = "wwwwww\nwA+.gw\nwwwwww\n"
@@ -279,14 +279,14 @@ def test_device_names_resolve_to_devices_torch_sees(monkeypatch):
     assert resolve_device("auto") == th.device("cpu")
     assert resolve_device("cpu") == th.device("cpu")
     for name in ("cuda", "cuda:0"):
-        with pytest.raises(CLIError, match=f"--device {name}: torch sees no CUDA GPU"):
+        with pytest.raises(ConfigError, match=f"--device {name}: torch sees no CUDA GPU"):
             resolve_device(name)
     monkeypatch.setattr(th.cuda, "is_available", lambda: True)
     monkeypatch.setattr(th.cuda, "device_count", lambda: 2)
     assert resolve_device("auto") == th.device("cuda")
     assert resolve_device("cuda:1") == th.device("cuda", 1)
-    with pytest.raises(CLIError, match="torch sees 2 CUDA GPU"):
+    with pytest.raises(ConfigError, match="torch sees 2 CUDA GPU"):
         resolve_device("cuda:2")
     for name in ("gpu", "cuda:", "cuda:x", "CPU", "mps", "meta"):
-        with pytest.raises(CLIError, match="unknown --device"):
+        with pytest.raises(ConfigError, match="unknown --device"):
             resolve_device(name)

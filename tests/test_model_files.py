@@ -32,9 +32,10 @@ from gvgai_agents.algorithms import (
     save_model,
 )
 from gvgai_agents.checkpoints import read_replay_buffer, write_replay_buffer
+from gvgai_agents.errors import ModelFileError
 from gvgai_agents.levels import LevelSet
 from gvgai_py import Level
-from gvgai_py.cli import CLIError, main
+from gvgai_py.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -214,13 +215,13 @@ def test_replay_buffers_round_trip_through_npz(corridor, tmp_path, steps):
 
 def test_a_replay_buffer_of_another_shape_is_refused(corridor, tmp_path):
     write_replay_buffer(filled_buffer(corridor, 60, buffer_size=100), tmp_path / "s.replay.npz")
-    with pytest.raises(CLIError, match="unreadable"):
+    with pytest.raises(ModelFileError, match="unreadable"):
         read_replay_buffer(tmp_path / "s.zip", filled_buffer(corridor, 0, buffer_size=40))
 
 
 def test_a_replay_buffer_with_code_runs_nothing(corridor, tmp_path):
     marker = tmp_path / "ran"
     (tmp_path / "s.replay.npz").write_bytes(npz_with_object_array(marker))
-    with pytest.raises(CLIError, match="unreadable"):
+    with pytest.raises(ModelFileError, match="unreadable"):
         read_replay_buffer(tmp_path / "s.zip", filled_buffer(corridor, 0, buffer_size=100))
     assert not marker.exists()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gvgai_agents import study
+from gvgai_agents.errors import ConfigError
 from gvgai_agents.study import (
     RESULT_COLUMNS,
     SMOKE_BUDGET,
@@ -23,7 +24,7 @@ from gvgai_agents.study import (
     read_scalars,
     run_study,
 )
-from gvgai_py.cli import CLIError
+from gvgai_py.outputs import OutputError
 
 GAME = "zelda"
 CONDITIONS = "0+cpc,1+nocpc"
@@ -212,7 +213,7 @@ def test_rerun_finishes_a_run_that_died_after_its_last_checkpoint(study_copy, co
 def test_a_study_refuses_runs_trained_with_other_settings(study_copy, counted):
     config = smoke_config(study_copy)
     config.steps *= 2
-    with pytest.raises(CLIError, match="steps 256"):
+    with pytest.raises(OutputError, match="steps 256"):
         run_study(config)
     assert len(counted["train"].args) == 0
 
@@ -255,7 +256,7 @@ def test_conditions_without_a_suffix_take_the_presets_cpc(preset, cpc):
 
 
 def test_two_conditions_naming_the_same_runs_are_refused():
-    with pytest.raises(CLIError, match="same runs"):
+    with pytest.raises(ConfigError, match="same runs"):
         StudyConfig(GAME, parse_conditions("ppcg,ppcg+nocpc"), Path("x"), algo="a2c")
 
 
@@ -332,12 +333,12 @@ def test_device_and_cpus_per_run_reach_every_run():
     config = StudyConfig(GAME, parse_conditions("0"), Path("x"), device="cpu", cpus_per_run=2.5)
     run = config.run(config.conditions[0], 0, [])
     assert (run.config.device, run.config.torch_threads) == ("cpu", 2)
-    with pytest.raises(CLIError, match="--device"):
+    with pytest.raises(ConfigError, match="--device"):
         StudyConfig(GAME, parse_conditions("0"), Path("x"), device="gpu")
 
 
 def test_gpus_per_run_without_ray_is_refused():
-    with pytest.raises(CLIError, match="--ray"):
+    with pytest.raises(ConfigError, match="--ray"):
         StudyConfig(GAME, parse_conditions("0"), Path("x"), gpus_per_run=0.5)
 
 
@@ -347,7 +348,7 @@ def test_ray_without_ray_installed_is_one_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails, as where it is missing
     monkeypatch.delitem(sys.modules, "gvgai_agents.study.ray_backend", raising=False)
     config = StudyConfig(GAME, parse_conditions("0"), Path("x"), ray=study.LOCAL_RAY)
-    with pytest.raises(CLIError, match=r"pip install 'gvgai_py\[ray\]'"):
+    with pytest.raises(ConfigError, match=r"pip install 'gvgai_py\[ray\]'"):
         backend_for(config)
 
 

@@ -10,6 +10,7 @@ import pytest
 ray = pytest.importorskip("ray", reason="the Ray backend needs Ray: pip install 'gvgai_py[ray]'")
 
 from gvgai_agents import study  # noqa: E402 - only once Ray is known to be there
+from gvgai_agents.errors import RunsFailedError  # noqa: E402
 from gvgai_agents.study import (  # noqa: E402
     LOCAL_RAY,
     RESULT_COLUMNS,
@@ -17,7 +18,6 @@ from gvgai_agents.study import (  # noqa: E402
     parse_conditions,
     run_study,
 )
-from gvgai_py.cli import CLIError  # noqa: E402
 
 GAME = "zelda"
 TEST_SETS = ("human", "pcg_0.5", "pcg_1")
@@ -51,7 +51,7 @@ def ray_study(ray_session, tmp_path_factory) -> dict:
     broken = out / "runs" / "0+cpc" / "s0" / "checkpoints"
     broken.mkdir(parents=True)
     (broken / "step_000000000128.zip").write_bytes(b"not a model")
-    with pytest.raises(CLIError) as failed:
+    with pytest.raises(RunsFailedError) as failed:
         run_study(config(out), force=True)  # force: out is not yet a study folder
     story = {"out": out, "error": str(failed.value), "s1": out / "runs" / "0+cpc" / "s1"}
     story["s1 after the failure"] = state(story["s1"])

@@ -1,9 +1,12 @@
 """``gvgai train`` and ``gvgai eval`` end to end, on tiny budgets in a corridor level."""
 
+import ast
 import json
 import shutil
 import subprocess
 import sys
+from importlib.metadata import entry_points
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,11 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from gvgai_agents import callbacks, checkpoints
 from gvgai_agents.algorithms import load_model
-from gvgai_py.cli import main
+from gvgai_agents.config import TrainConfig
+from gvgai_agents.errors import ConfigError, LevelsError, ModelFileError
+from gvgai_agents.train import resume, train
+from gvgai_py.cli import COMMAND_GROUP, SUBCOMMANDS, main
+from gvgai_py.outputs import OutputError
 
 CORRIDOR = "wwwwwwwwww\nwA+.....gw\nwwwwwwwwww\n"
 """Zelda in a corridor: RIGHT takes the key, six more reach the door."""
@@ -198,6 +205,39 @@ def test_a_corrupted_checkpoint_fails_and_overwrites_nothing(a2c_run, tmp_path, 
     expect_one_line_error(capsys, ["train", "--resume", str(run_dir), "--steps", "5000"],
                           "not a readable gvgai model")
     assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
+
+
+def test_the_library_raises_its_own_errors_not_the_commands(level_file, tmp_path):
+    """A program calling train() or resume() catches the error by what went wrong; only the
+    gvgai command turns it into one line and exit status 2 (the tests above)."""
+    options = {"levels": str(level_file), "n_envs": 1, "vec_env": "dummy",
+               "logdir": str(tmp_path), "run_name": "taken"}
+    with pytest.raises(ConfigError, match="unknown game"):
+        TrainConfig("tetris", **options)
+    with pytest.raises(LevelsError, match="difficulty must be a number"):
+        train(TrainConfig("zelda", **{**options, "levels": "pcg:2"}))
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(OutputError, match="already exists"):
+        train(TrainConfig("zelda", **options))
+    with pytest.raises(ModelFileError, match="not a run directory"):
+        resume(tmp_path / "taken")
+    (tmp_path / "model.zip").write_bytes(b"not a model")
+    with pytest.raises(ModelFileError, match="not a readable gvgai model"):
+        load_model(tmp_path / "model.zip")
+
+
+def test_only_the_command_modules_import_the_command_line():
+    commands = [*SUBCOMMANDS, *(ep.value for ep in entry_points(group=COMMAND_GROUP))]
+    allowed = {Path(find_spec(name).origin) for name in (*commands, "gvgai_py.cli")}
+    importers = set()
+    for package in ("gvgai_py", "gvgai_generators", "gvgai_agents"):
+        for path in Path(find_spec(package).origin).parent.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (isinstance(node, ast.ImportFrom) and node.module == "gvgai_py.cli"
+                        or isinstance(node, ast.Import)
+                        and any(alias.name == "gvgai_py.cli" for alias in node.names)):
+                    importers.add(path)
+    assert importers and importers <= allowed, sorted(map(str, importers - allowed))
 
 
 def test_the_gvgai_command_trains_in_a_subprocess(level_file, tmp_path):

@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from gvgai_agents.errors import RunsFailedError
 from gvgai_agents.study.backends import Backend, backend_for
 from gvgai_agents.study.baseline import RANDOM_AGENT, random_agent_rows
 from gvgai_agents.study.config import (
@@ -74,7 +75,6 @@ from gvgai_agents.study.report import (
 from gvgai_agents.study.runs import RESULT_COLUMNS, Rows, finished_rows, plan_runs
 from gvgai_agents.study.stats import bootstrap_ci
 from gvgai_agents.study.test_sets import TEST_LEVEL_SEEDS, TEST_LEVELS, TestSet, prepare_test_sets
-from gvgai_py.cli import CLIError
 
 __all__ = [
     "DIFFICULTY_TAG", "HELD_OUT_PLOT", "LOCAL_RAY", "RANDOM_AGENT", "RESULTS_FILE",
@@ -125,7 +125,8 @@ def complete_runs(runs: list[Run], test_sets: list[TestSet], config: StudyConfig
             # Said in the command's one line about the interruption (gvgai_py.cli).
             raise KeyboardInterrupt(INTERRUPTED) from None
     if failures:
-        raise CLIError(f"{len(failures)} of {len(runs)} runs failed:\n  " + "\n  ".join(failures))
+        raise RunsFailedError(f"{len(failures)} of {len(runs)} runs failed:\n  "
+                              + "\n  ".join(failures))
     by_condition = sorted(range(len(runs)), key=lambda i: (
         config.conditions.index(runs[i].condition), runs[i].seed))
     return [row for index in by_condition for row in rows[index]]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
+from gvgai_agents.errors import ConfigError
 from gvgai_agents.study.config import LOCAL_RAY, Run, StudyConfig
 from gvgai_agents.study.runs import Rows
 from gvgai_agents.study.test_sets import TestSet
-from gvgai_py.cli import CLIError
 
 Outcome = Rows | BaseException
 """A run's :data:`~gvgai_agents.study.runs.RESULT_COLUMNS` rows, or the error it ended with."""
@@ -36,7 +36,7 @@ def backend_for(config: StudyConfig) -> Backend:
         except ModuleNotFoundError as err:  # Ray is an optional extra
             if err.name != "ray":
                 raise
-            raise CLIError("--ray needs Ray: pip install 'gvgai_py[ray]'") from None
+            raise ConfigError("--ray needs Ray: pip install 'gvgai_py[ray]'") from None
 
         local_cpus = config.jobs * config.cpus_per_run if config.ray == LOCAL_RAY else None
         return RayBackend(config.ray, config.cpus_per_run, config.gpus_per_run, local_cpus)

@@ -16,8 +16,8 @@ from gvgai_agents.config import (
     TrainConfig,
     check_device_name,
 )
+from gvgai_agents.errors import ConfigError
 from gvgai_py import GAMES
-from gvgai_py.cli import CLIError
 
 RUNS = "runs"
 """The folder of ``out`` that holds the runs."""
@@ -54,7 +54,7 @@ def parse_conditions(text: str) -> list[Condition]:
     conditions = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
-            raise CLIError(f"--conditions {text!r}: empty condition")
+            raise ConfigError(f"--conditions {text!r}: empty condition")
         levels, cpc = part, None
         for suffix, value in CPC_SUFFIXES.items():
             if part.endswith(suffix):
@@ -134,12 +134,12 @@ class StudyConfig:
         """Check the values, apply ``smoke`` and resolve each condition's CPC (one place)."""
         self.game = self.game.lower()
         if self.game not in GAMES:
-            raise CLIError(f"unknown game {self.game!r} (known: {', '.join(GAMES)})")
+            raise ConfigError(f"unknown game {self.game!r} (known: {', '.join(GAMES)})")
         if self.algo not in ALGOS:
-            raise CLIError(f"unknown --algo {self.algo!r} (known: {', '.join(ALGOS)})")
+            raise ConfigError(f"unknown --algo {self.algo!r} (known: {', '.join(ALGOS)})")
         check_device_name(self.device)
         if self.preset not in PRESETS:
-            raise CLIError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
+            raise ConfigError(f"unknown --preset {self.preset!r} (known: {', '.join(PRESETS)})")
         preset = PRESETS[self.preset]
         if self.n_envs is None:
             self.n_envs = preset.n_envs
@@ -151,19 +151,20 @@ class StudyConfig:
         if self.eval_every is None:
             self.eval_every = self.steps // 10
         if self.eval_every < 0:
-            raise CLIError(f"--eval-every must be positive or 0, got {self.eval_every}")
+            raise ConfigError(f"--eval-every must be positive or 0, got {self.eval_every}")
         for name in ("steps", "seeds", "jobs", "n_envs", "episodes", "test_levels",
                      "max_episode_steps", "checkpoint_every", "cpus_per_run", "eval_episodes"):
             if getattr(self, name) <= 0:
-                raise CLIError(f"--{name.replace('_', '-')} must be positive, "
-                               f"got {getattr(self, name)}")
+                raise ConfigError(f"--{name.replace('_', '-')} must be positive, "
+                                  f"got {getattr(self, name)}")
         if self.gpus_per_run < 0:
-            raise CLIError(f"--gpus-per-run must be 0 or more, got {self.gpus_per_run}")
+            raise ConfigError(f"--gpus-per-run must be 0 or more, got {self.gpus_per_run}")
         if self.gpus_per_run and self.ray is None:
-            raise CLIError("--gpus-per-run reserves GPUs on Ray: add --ray (local runs use "
-                           "--device)")
+            raise ConfigError("--gpus-per-run reserves GPUs on Ray: add --ray (local runs use "
+                              "--device)")
         if not all(0.0 <= d <= 1.0 for d in self.test_difficulties):
-            raise CLIError(f"--test-difficulties must lie in [0, 1], got {self.test_difficulties}")
+            raise ConfigError(f"--test-difficulties must lie in [0, 1], "
+                              f"got {self.test_difficulties}")
         self.default_cpc = (preset.cpc and self.algo in CPC_ALGOS) if self.cpc is None \
             else self.cpc
         resolved = [Condition(c.levels, self.default_cpc if c.cpc is None else c.cpc, c.label)
@@ -171,8 +172,8 @@ class StudyConfig:
         folders = [c.directory for c in resolved]
         for condition, folder in zip(resolved, folders, strict=True):
             if folders.count(folder) > 1:
-                raise CLIError(f"--conditions: {condition.label!r} names the same runs as "
-                               "another condition")
+                raise ConfigError(f"--conditions: {condition.label!r} names the same runs as "
+                                  "another condition")
         self.conditions = resolved
 
     def run(self, condition: Condition, seed: int, test_words: list[str]) -> Run:

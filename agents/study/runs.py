@@ -19,8 +19,8 @@ import numpy as np
 from gvgai_agents.config import TrainConfig
 from gvgai_agents.study.config import Run, StudyConfig
 from gvgai_agents.study.test_sets import TestSet
-from gvgai_py.cli import CLIError
 from gvgai_py.files import write_text_atomically
+from gvgai_py.outputs import OutputError
 
 RESULT_COLUMNS = ("condition", "seed", "test_set", "win_rate", "mean_score", "episodes")
 """Columns of ``results.csv``: one row per trained model and test set; ``win_rate`` and
@@ -81,7 +81,7 @@ def check_belongs(run: Run) -> None:
     differ = [name for name in RUN_FIELDS if found.get(name) != wanted[name]]
     if differ:
         details = ", ".join(f"{n} {found.get(n)!r} (not {wanted[n]!r})" for n in differ)
-        raise CLIError(f"{run.directory} was trained with {details}: use another --out")
+        raise OutputError(f"{run.directory} was trained with {details}: use another --out")
 
 
 def complete_run(run: Run, test_sets: list[TestSet], episodes: int) -> Rows:

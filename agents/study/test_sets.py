@@ -8,12 +8,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from gvgai_agents.errors import ConfigError
 from gvgai_agents.level_map import game_level_files
 from gvgai_agents.levels import HUMAN, LevelSet, parse_level_set
 from gvgai_agents.study.config import StudyConfig
 from gvgai_generators.pcg import SEED_SPACE
 from gvgai_py import Level
-from gvgai_py.cli import CLIError
 from gvgai_py.files import write_text_atomically
 
 TEST_LEVEL_SEEDS = range(SEED_SPACE, 2 * SEED_SPACE)
@@ -80,5 +80,5 @@ def prepare_test_sets(config: StudyConfig) -> list[TestSet]:
                                  tuple(str(f) for f in files)))
     names = [t.name for t in test_sets]
     if len(set(names)) < len(names):
-        raise CLIError(f"test sets need distinct names, got {', '.join(names)}")
+        raise ConfigError(f"test sets need distinct names, got {', '.join(names)}")
     return test_sets
