@@ -61,6 +61,15 @@ def run(args: argparse.Namespace) -> int:
 
 def resolve_paths(model: Path, out: Path | None) -> tuple[Path, Path]:
     """The model file a MODEL|RUN_DIR argument names, and where its report goes."""
+    model_path = resolve_model(model)
+    if model.is_dir():
+        return model_path, out or model / DEFAULT_REPORT
+    return model_path, out or model.with_suffix(".eval.json")
+
+
+def resolve_model(model: Path) -> Path:
+    """The model file a MODEL|RUN_DIR argument names: the file itself, or the run directory's
+    final model, else its newest checkpoint."""
     from gvgai_agents.checkpoints import latest_checkpoint
     from gvgai_agents.train import CHECKPOINTS, FINAL_MODEL
 
@@ -71,7 +80,7 @@ def resolve_paths(model: Path, out: Path | None) -> tuple[Path, Path]:
             model = latest_checkpoint(run_dir / CHECKPOINTS) or model
         if not model.is_file():
             raise CLIError(f"{run_dir} has neither {FINAL_MODEL} nor a checkpoint")
-        return model, out or run_dir / DEFAULT_REPORT
+        return model
     if not model.is_file():
         raise CLIError(f"no model file or run directory at {model}")
-    return model, out or model.with_suffix(".eval.json")
+    return model

@@ -1,10 +1,20 @@
-"""Playing with the keyboard, recording and replaying: the game loop behind ``gvgai play``.
+"""Playing with the keyboard or watching an agent, recording and replaying: the game loop
+behind ``gvgai play``.
 
 The keys are data (:data:`KEY_ACTIONS`, :data:`KEY_COMMANDS`). Every frame plays one game tick
 with the action of the key held (:class:`HeldKeys`), NIL when none is, so holding a key repeats
 it at the game's pace. When an episode ends, the frame freezes under a banner until R (same
 level again), N (next level) or Esc/Q (quit). With generated levels (``difficulty``), N draws a
-new one and +/- change the difficulty by :data:`DIFFICULTY_STEP` (and draw a new level).
+new one and +/- change the difficulty by :data:`DIFFICULTY_STEP` (and draw a new level). P
+pauses (and resumes); while paused, S plays a single tick.
+
+With an :class:`Agent`, the agent chooses the actions instead: any action key takes over (the
+keyboard plays from that frame on) and A hands control back. An episode the agent ends stays on
+screen under its banner for :data:`AGENT_BANNER_FRAMES` frames, then the agent plays the level
+again with the next seed. The status line says who plays and how many of the session's ended
+episodes were won. Agents come from outside this package (``gvgai play --agent`` finds a loader
+through an entry point), so that gvgai_py never imports a learning library: an agent is only a
+function from observations to actions.
 
 A recording (``--record FILE.json``) holds every episode of a session: its level text, seed,
 actions and outcome. Replaying it plays the same actions from the same seeds and must end the
@@ -18,6 +28,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,14 +58,37 @@ KEY_COMMANDS: dict[int, str] = {
     pygame.K_KP_PLUS: "harder",
     pygame.K_MINUS: "easier",
     pygame.K_KP_MINUS: "easier",
+    pygame.K_p: "pause",
+    pygame.K_s: "single step",
+    pygame.K_a: "agent",
 }
 HINT = "R: restart   N: next level   +/-: difficulty   Esc: quit"
+AGENT_HINT = "arrows: take over   A: agent   P: pause   N: next level   Esc: quit"
 DIFFICULTY_STEP = 0.1
+AGENT_BANNER_FRAMES = 15
+"""Frames an episode the agent ended stays on screen before it plays again (a second at 15
+frames per second)."""
 GENERATED_LEVELS = "pcg"
 """The level source that ``difficulty`` plays (installed by the generators package)."""
 RECORDING_FORMAT = "gvgai-play-recording/1"
 
 LevelChoice = int | str | Path | Level
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A policy that plays in :func:`play` instead of the keyboard.
+
+    ``act`` maps one observation of a :class:`~gvgai_py.envs.GVGAIEnv` of ``game`` built with
+    ``env_kwargs`` (the ``obs_type``, ``size`` and ``max_steps`` the policy was trained with)
+    to the index of an action (:meth:`~gvgai_py.envs.GVGAIEnv.get_action_meanings`).
+    """
+
+    name: str
+    """How the status line names it."""
+    game: str
+    act: Callable[[Any], int]
+    env_kwargs: Mapping[str, Any] = field(default_factory=dict)
 
 
 class HeldKeys:
@@ -117,6 +151,8 @@ class Player:
         seed: the first episode's seed; each new episode takes the next one.
         label: how to name the level (default: as the environment names it).
         difficulty: play generated levels of this difficulty instead of ``level``.
+        env_kwargs: more arguments of each :class:`~gvgai_py.envs.GVGAIEnv` (an agent's
+            observation type, size and step limit).
     """
 
     def __init__(
@@ -126,9 +162,13 @@ class Player:
         seed: int,
         label: str | None = None,
         difficulty: float | None = None,
+        env_kwargs: Mapping[str, Any] | None = None,
     ):
         self.game = game
         self.seed = seed
+        self.env_kwargs = dict(env_kwargs or {})
+        self.observation: Any = None
+        """The observation of the current state, as the environment gives it."""
         self.episodes: list[Episode] = []
         self._label = label
         self._source = None
@@ -178,7 +218,7 @@ class Player:
             return
         actions = self.env.get_action_meanings()
         index = actions.index(action) if action in actions else 0
-        _, _, terminated, truncated, info = self.env.step(index)
+        self.observation, _, terminated, truncated, info = self.env.step(index)
         episode = self.episode
         episode.actions.append(actions[index])
         episode.score, episode.ticks = info["score"], info["ticks"]
@@ -201,11 +241,11 @@ class Player:
 
     def _load(self, level: LevelChoice) -> None:
         self.level = level
-        self.env = GVGAIEnv(self.game, level=level, render_mode="rgb_array")
+        self.env = GVGAIEnv(self.game, level=level, render_mode="rgb_array", **self.env_kwargs)
         self._start()
 
     def _start(self) -> None:
-        self.env.reset(seed=self.seed)
+        self.observation, _ = self.env.reset(seed=self.seed)
         label = self._label or self.env.level_label
         self.episodes.append(Episode(label, self.env.level.to_string(), self.seed))
 
@@ -218,32 +258,46 @@ def play(
     max_frames: int | None = None,
     before_frame: Callable[[int], None] | None = None,
     difficulty: float | None = None,
+    agent: Agent | None = None,
 ) -> list[Episode]:
-    """Play with the keyboard until Esc/Q, a closed window or ``max_frames`` frames.
+    """Play with the keyboard, or watch ``agent`` play (see the module docstring), until
+    Esc/Q, a closed window or ``max_frames`` frames.
 
     ``before_frame(i)`` is called before the events of frame ``i`` are read (tests post key
     events there). Returns every episode started, the last one possibly unfinished.
     """
+    if agent is not None and agent.game != game:
+        raise ValueError(f"the agent plays {agent.game}, not {game}")
     window = window or Window(f"gvgai play {game}")
-    player = Player(game, level, seed, difficulty=difficulty)
+    env_kwargs = agent.env_kwargs if agent is not None else None
+    player = Player(game, level, seed, difficulty=difficulty, env_kwargs=env_kwargs)
     keys = HeldKeys()
+    agent_plays = agent is not None
+    paused = False
+    ended_frames = 0  # how long the episode has been over
+
+    def show() -> None:
+        notes = []
+        if agent is not None:
+            notes += [f"{agent.name if agent_plays else 'you'} playing",
+                      f"won {_wins(player.episodes)}"]
+        if paused:
+            notes.append("paused")
+        _show(window, player, AGENT_HINT if agent is not None else HINT, "   ".join(notes))
+
     frame = 0
     try:
-        _show(window, player, HINT)  # opens the window, which must exist to read events
+        show()  # opens the window, which must exist to read events
         while max_frames is None or frame < max_frames:
             if before_frame is not None:
                 before_frame(frame)
-            command = None
-            for event in pygame.event.get():
-                if event.type == pygame.QUIT:
-                    command = "quit"
-                elif event.type == pygame.KEYDOWN:
-                    command = KEY_COMMANDS.get(event.key, command)
-                    keys.press(event.key)
-                elif event.type == pygame.KEYUP:
-                    keys.release(event.key)
+            command, took_over = _read_events(keys)
             if command == "quit":
                 break
+            if took_over:
+                agent_plays = False
+            elif command == "agent" and agent is not None:
+                agent_plays = True
             if command == "restart":
                 player.restart()
             elif command == "next":
@@ -251,13 +305,49 @@ def play(
             elif command in ("harder", "easier"):
                 step = DIFFICULTY_STEP if command == "harder" else -DIFFICULTY_STEP
                 player.change_difficulty(step)
-            else:
-                player.step(keys.next_action())
-            _show(window, player, HINT)
+            elif command == "pause":
+                paused = not paused
+            elif not paused or command == "single step":
+                _tick(player, keys, agent if agent_plays else None)
+            if not paused:
+                ended_frames = ended_frames + 1 if player.ended else 0
+            if agent_plays and ended_frames > AGENT_BANNER_FRAMES:
+                player.restart()
+                ended_frames = 0
+            show()
             frame += 1
     finally:
         window.close()
     return player.episodes
+
+
+def _read_events(keys: HeldKeys) -> tuple[str | None, bool]:
+    """The frame's command (the last key of :data:`KEY_COMMANDS` pressed; ``quit`` for a
+    closed window) and whether an action key was pressed, after passing the keys to ``keys``."""
+    command, action_key = None, False
+    for event in pygame.event.get():
+        if event.type == pygame.QUIT:
+            command = "quit"
+        elif event.type == pygame.KEYDOWN:
+            command = KEY_COMMANDS.get(event.key, command)
+            action_key = action_key or event.key in keys.bindings
+            keys.press(event.key)
+        elif event.type == pygame.KEYUP:
+            keys.release(event.key)
+    return command, action_key
+
+
+def _tick(player: Player, keys: HeldKeys, agent: Agent | None) -> None:
+    """One tick with the agent's action, or the keyboard's when ``agent`` is None."""
+    if agent is None:
+        player.step(keys.next_action())
+    elif not player.ended:
+        player.step(player.env.get_action_meanings()[agent.act(player.observation)])
+
+
+def _wins(episodes: list[Episode]) -> str:
+    ended = [e for e in episodes if e.outcome != "unfinished"]
+    return f"{sum(e.outcome == 'won' for e in ended)}/{len(ended)}"
 
 
 def replay(
@@ -306,10 +396,11 @@ def load_recording(path: str | Path) -> tuple[str, list[Episode]]:
         raise ValueError(f"{path}: malformed recording ({err})") from None
 
 
-def _show(window: Window, player: Player, hint_when_ended: str = "") -> None:
+def _show(window: Window, player: Player, hint_when_ended: str = "", extra: str = "") -> None:
     ended = player.ended
+    status = f"{player.status()}   {extra}" if extra else player.status()
     window.show(
-        player.frame(), player.status(), player.episode.outcome if ended else None,
+        player.frame(), status, player.episode.outcome if ended else None,
         hint_when_ended if ended else "",
     )
 

@@ -1,27 +1,52 @@
-"""``gvgai play``: play a game with the keyboard, record the episodes, or replay a recording.
+"""``gvgai play``: play a game with the keyboard or watch a trained agent; record or replay.
 
-Keys: arrows move, space is USE, R restarts the level, N goes to the next level, Esc or Q quits.
-Holding a key repeats it once per frame (one game tick). With --difficulty, N draws a new
-generated level and + / - change the difficulty by 0.1. --record refuses an existing file
-unless --force, and the level file being played even then; it is checked before the game starts.
+Keys: arrows move, space is USE, R restarts the level, N goes to the next level, P pauses, S
+plays a single tick while paused, Esc or Q quits. Holding a key repeats it once per frame (one
+game tick). With --difficulty, N draws a new generated level and + / - change the difficulty
+by 0.1. With --agent the model plays (the game, observations and step limit are its own): an
+arrow key takes over, A gives control back, and each episode it ends is played again after a
+second. --record refuses an existing file unless --force, and the level file being played even
+then; it is checked before the game starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import secrets
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from gvgai_py.cli import CLIError
-from gvgai_py.level import resolve_game
+from gvgai_py.level import Level, resolve_game
 from gvgai_py.outputs import check_targets
+
+if TYPE_CHECKING:
+    from gvgai_py.play import Agent
+
+AGENT_LOADERS = "gvgai_py.agent_loaders"
+"""Entry-point group of the functions ``loader(path: str, deterministic: bool) -> Agent`` that
+make a :class:`gvgai_py.play.Agent` of ``--agent PATH``. The agents package installs one; this
+package never imports it (it would need a learning library). With several installed, the
+first in name order is used."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "play", help="play a game with the keyboard (or replay a recording)",
+        "play", help="play a game with the keyboard, watch a trained agent, or replay a recording",
         description=__doc__.splitlines()[0].split(": ", 1)[1], epilog=__doc__.split("\n\n")[1],
     )
-    parser.add_argument("game", help="zelda, frogs, boulderdash or solarfox")
+    parser.add_argument(
+        "game", nargs="?", help="zelda, frogs, boulderdash or solarfox (with --agent: its game)"
+    )
+    parser.add_argument(
+        "--agent", metavar="RUN_DIR|MODEL",
+        help="watch a trained model play: a model file, or a run directory (its model.zip, "
+             "else its newest checkpoint)",
+    )
+    parser.add_argument(
+        "--deterministic", action="store_true",
+        help="with --agent: take the most likely action instead of sampling the policy",
+    )
     parser.add_argument(
         "--level", default=None, metavar="N|PATH",
         help="one of our levels (0-4) or a level file (default 0)",
@@ -54,11 +79,53 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gvgai_py import play
+    from gvgai_py.envs import load_level
     from gvgai_py.rendering import Window
 
-    game = resolve_game(args.game).name
+    _check_options(args)
+    game = resolve_game(args.game).name if args.game else None
+    level_word = args.level or "0"
+    level = int(level_word) if level_word.isdigit() else level_word
+    if args.record:
+        check_targets([args.record], force=args.force,
+                      inputs=[level] if isinstance(level, str) else [])
+    agent = None
+    if args.agent:
+        agent = load_agent(args.agent, args.deterministic)
+        if game is not None and game != agent.game:
+            raise CLIError(f"{args.agent} plays {agent.game}, not {game}")
+        game = agent.game
+        if args.difficulty is None:
+            _check_fits(agent, load_level(game, level))
+    window = Window(f"gvgai play {game}", args.scale, args.fps)
+    if args.replay:
+        return _replay(args.replay, game, window)
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    episodes = []
+    try:
+        episodes = play.play(
+            game, level, seed, window, args.max_frames, difficulty=args.difficulty, agent=agent
+        )
+    finally:
+        for number, episode in enumerate(episodes, start=1):
+            print(f"episode {number}: {episode.summary()}")
+        if args.record and episodes:
+            play.save_recording(args.record, game, episodes)
+            print(f"recorded {len(episodes)} episode(s) in {args.record}")
+    return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse option combinations that make no sense, before anything slow starts."""
+    if args.game is None and not args.agent:
+        raise CLIError("name a GAME to play, or give --agent RUN_DIR|MODEL")
     if args.record and args.replay:
         raise CLIError("--record and --replay cannot be combined")
+    if args.agent and (args.record or args.replay):
+        # A recording replays on the default environment, whose step limit is not the agent's.
+        raise CLIError("--agent cannot be combined with --record or --replay")
+    if args.deterministic and not args.agent:
+        raise CLIError("--deterministic chooses the actions of an --agent")
     if args.scale < 1:
         raise CLIError(f"--scale must be at least 1, got {args.scale}")
     if args.max_frames is not None and args.max_frames < 1:
@@ -68,27 +135,24 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError("--level and --difficulty cannot be combined")
         if not 0.0 <= args.difficulty <= 1.0:
             raise CLIError(f"--difficulty must be in [0, 1], got {args.difficulty}")
-    level_word = args.level or "0"
-    level = int(level_word) if level_word.isdigit() else level_word
-    if args.record:
-        check_targets([args.record], force=args.force,
-                      inputs=[level] if isinstance(level, str) else [])
-    window = Window(f"gvgai play {game}", args.scale, args.fps)
-    if args.replay:
-        return _replay(args.replay, game, window)
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    episodes = []
-    try:
-        episodes = play.play(
-            game, level, seed, window, args.max_frames, difficulty=args.difficulty
-        )
-    finally:
-        for number, episode in enumerate(episodes, start=1):
-            print(f"episode {number}: {episode.summary()}")
-        if args.record and episodes:
-            play.save_recording(args.record, game, episodes)
-            print(f"recorded {len(episodes)} episode(s) in {args.record}")
-    return 0
+
+
+def _check_fits(agent: Agent, level: Level) -> None:
+    """An agent sees grids of one size: refuse a level larger than them."""
+    rows, cols = agent.env_kwargs.get("size", (level.height, level.width))
+    if level.height > rows or level.width > cols:
+        raise CLIError(f"the level is {level.height}x{level.width}, larger than the "
+                       f"{rows}x{cols} grid the agent was trained on")
+
+
+def load_agent(path: str, deterministic: bool) -> Agent:
+    """The :class:`gvgai_py.play.Agent` that the installed loader (:data:`AGENT_LOADERS`)
+    makes of ``path``."""
+    loaders = sorted(entry_points(group=AGENT_LOADERS), key=lambda ep: ep.name)
+    if not loaders:
+        raise CLIError("--agent needs the agents package (gvgai_agents), which this "
+                       "installation lacks")
+    return loaders[0].load()(path, deterministic=deterministic)
 
 
 def _replay(path: str, game: str, window) -> int:
