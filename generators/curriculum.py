@@ -45,17 +45,20 @@ LevelKey = tuple[int, float]
 """(level seed, difficulty), as reported in ``info["level_seed"]`` and ``info["difficulty"]``."""
 
 
-class Outcome(enum.Enum):
+class EpisodeEnd(enum.Enum):
+    """How an episode ended, as a curriculum counts it: won, lost, or cut off by the step
+    limit."""
+
     WIN = "win"
     LOSS = "loss"
     TIMEOUT = "timeout"
 
 
-def episode_outcome(info: dict[str, Any], truncated: bool) -> Outcome:
+def episode_end(info: dict[str, Any], truncated: bool) -> EpisodeEnd:
     """How an episode ended, from its last step's ``info`` (``won``) and truncation flag."""
     if info.get("won"):
-        return Outcome.WIN
-    return Outcome.TIMEOUT if truncated else Outcome.LOSS
+        return EpisodeEnd.WIN
+    return EpisodeEnd.TIMEOUT if truncated else EpisodeEnd.LOSS
 
 
 class Curriculum(Protocol):
@@ -126,9 +129,9 @@ class ProgressivePCG:
         self.timeout_is_win = timeout_is_win
         self.difficulty = canonical_difficulty(difficulty)
 
-    def record(self, outcome: Outcome) -> float:
+    def record(self, end: EpisodeEnd) -> float:
         """Move the difficulty after one episode; returns the new difficulty."""
-        won = outcome is Outcome.WIN or (outcome is Outcome.TIMEOUT and self.timeout_is_win)
+        won = end is EpisodeEnd.WIN or (end is EpisodeEnd.TIMEOUT and self.timeout_is_win)
         step = self.alpha if won else -self.alpha
         self.difficulty = canonical_difficulty(min(max(self.difficulty + step, 0.0), 1.0))
         return self.difficulty
@@ -140,7 +143,7 @@ class ProgressivePCG:
         before = self.difficulty
         for info, done in zip(infos, dones, strict=True):
             if done:
-                self.record(episode_outcome(info, info.get("TimeLimit.truncated", False)))
+                self.record(episode_end(info, info.get("TimeLimit.truncated", False)))
         if self.difficulty != before:
             env.env_method("set_difficulty", self.difficulty)
 
@@ -171,7 +174,7 @@ class ProgressivePCGWrapper(gym.Wrapper):
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
         if terminated or truncated:
-            self.curriculum.record(episode_outcome(info, truncated and not terminated))
+            self.curriculum.record(episode_end(info, truncated and not terminated))
             self.env.get_wrapper_attr("set_difficulty")(self.curriculum.difficulty)
         return obs, reward, terminated, truncated, info
 

@@ -15,12 +15,12 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 
 from gvgai_generators.curriculum import (
     CurriculumCallback,
-    Outcome,
+    EpisodeEnd,
     PrioritizedLevelReplay,
     ProgressivePCG,
     ProgressivePCGWrapper,
     curriculum_from_state,
-    episode_outcome,
+    episode_end,
 )
 from gvgai_generators.pcg import make_env
 
@@ -58,26 +58,26 @@ def tiny_ppo(env, seed: int = 0) -> tuple[PPO, Captured]:
 
 
 # ------------------------------------------------------------------ Progressive PCG
-def test_outcome_of_an_episode():
-    assert episode_outcome({"won": True}, truncated=False) is Outcome.WIN
-    assert episode_outcome({"won": False, "lost": True}, truncated=False) is Outcome.LOSS
-    assert episode_outcome({"won": False}, truncated=True) is Outcome.TIMEOUT
+def test_how_an_episode_ended():
+    assert episode_end({"won": True}, truncated=False) is EpisodeEnd.WIN
+    assert episode_end({"won": False, "lost": True}, truncated=False) is EpisodeEnd.LOSS
+    assert episode_end({"won": False}, truncated=True) is EpisodeEnd.TIMEOUT
 
 
 def test_ppcg_rule_moves_by_alpha_and_clips():
     ppcg = ProgressivePCG(alpha=0.3)
-    assert ppcg.record(Outcome.LOSS) == 0.0  # clipped at 0
-    assert ppcg.record(Outcome.WIN) == 0.3
-    assert ppcg.record(Outcome.WIN) == 0.6
-    assert ppcg.record(Outcome.TIMEOUT) == 0.3  # a timeout is a loss by default
+    assert ppcg.record(EpisodeEnd.LOSS) == 0.0  # clipped at 0
+    assert ppcg.record(EpisodeEnd.WIN) == 0.3
+    assert ppcg.record(EpisodeEnd.WIN) == 0.6
+    assert ppcg.record(EpisodeEnd.TIMEOUT) == 0.3  # a timeout is a loss by default
     for _ in range(5):
-        ppcg.record(Outcome.WIN)
+        ppcg.record(EpisodeEnd.WIN)
     assert ppcg.difficulty == 1.0  # clipped at 1
-    assert ppcg.record(Outcome.LOSS) == 0.7
+    assert ppcg.record(EpisodeEnd.LOSS) == 0.7
 
     lenient = ProgressivePCG(alpha=0.01, timeout_is_win=True)
-    assert lenient.record(Outcome.TIMEOUT) == 0.01
-    assert [lenient.record(Outcome.WIN) for _ in range(3)] == [0.02, 0.03, 0.04]
+    assert lenient.record(EpisodeEnd.TIMEOUT) == 0.01
+    assert [lenient.record(EpisodeEnd.WIN) for _ in range(3)] == [0.02, 0.03, 0.04]
     with pytest.raises(ValueError, match="alpha"):
         ProgressivePCG(alpha=0.0)
 

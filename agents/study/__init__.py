@@ -110,17 +110,17 @@ def complete_runs(runs: list[Run], test_sets: list[TestSet], config: StudyConfig
     failures = []
     with Progress(runs, set(rows), f"study {config.game}") as progress:
         try:
-            outcomes = backend.complete([runs[i] for i in todo], test_sets, config.episodes)
-            with contextlib.closing(outcomes):  # stops the runs if this loop is interrupted
-                for position, outcome in outcomes:
+            results = backend.complete([runs[i] for i in todo], test_sets, config.episodes)
+            with contextlib.closing(results):  # stops the runs if this loop is interrupted
+                for position, result in results:
                     index = todo[position]
                     run = runs[index]
-                    if isinstance(outcome, BaseException):
-                        failures.append(f"{run.directory}: {type(outcome).__name__}: "
-                                        f"{outcome} (log: {run.log})")
+                    if isinstance(result, BaseException):
+                        failures.append(f"{run.directory}: {type(result).__name__}: "
+                                        f"{result} (log: {run.log})")
                     else:
-                        rows[index] = outcome
-                    progress.finished(index, failed=isinstance(outcome, BaseException))
+                        rows[index] = result
+                    progress.finished(index, failed=isinstance(result, BaseException))
         except KeyboardInterrupt:
             # Said in the command's one line about the interruption (gvgai_py.cli).
             raise KeyboardInterrupt(INTERRUPTED) from None

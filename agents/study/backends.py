@@ -12,7 +12,7 @@ from gvgai_agents.study.config import LOCAL_RAY, Run, StudyConfig
 from gvgai_agents.study.runs import Rows
 from gvgai_agents.study.test_sets import TestSet
 
-Outcome = Rows | BaseException
+RunResult = Rows | BaseException
 """A run's :data:`~gvgai_agents.study.runs.RESULT_COLUMNS` rows, or the error it ended with."""
 
 
@@ -20,8 +20,8 @@ class Backend(Protocol):
     """Executes runs (:func:`gvgai_agents.study.runs.complete_run` of each)."""
 
     def complete(self, runs: list[Run], test_sets: list[TestSet], episodes: int
-                 ) -> Iterator[tuple[int, Outcome]]:
-        """Complete every run, yielding ``(index in runs, outcome)`` as each run ends, in
+                 ) -> Iterator[tuple[int, RunResult]]:
+        """Complete every run, yielding ``(index in runs, result)`` as each run ends, in
         whatever order they end; a failed run does not stop the others. On
         KeyboardInterrupt, runs not started are cancelled and started ones are stopped
         (keeping their checkpoints) before it propagates."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from gvgai_agents.study.backends import Outcome
+from gvgai_agents.study.backends import RunResult
 from gvgai_agents.study.config import Run
 from gvgai_agents.study.runs import Rows, complete_run
 from gvgai_agents.study.test_sets import TestSet
@@ -23,13 +23,13 @@ class InProcess:
     progress as it stops ``gvgai train``."""
 
     def complete(self, runs: list[Run], test_sets: list[TestSet], episodes: int
-                 ) -> Iterator[tuple[int, Outcome]]:
+                 ) -> Iterator[tuple[int, RunResult]]:
         for index, run in enumerate(runs):
             try:
-                outcome: Outcome = complete_run(run, test_sets, episodes)
+                result: RunResult = complete_run(run, test_sets, episodes)
             except Exception as err:  # noqa: BLE001 - the study reports it with the others
-                outcome = err
-            yield index, outcome
+                result = err
+            yield index, result
 
 
 @dataclass
@@ -45,7 +45,7 @@ class ProcessPool:
     jobs: int
 
     def complete(self, runs: list[Run], test_sets: list[TestSet], episodes: int
-                 ) -> Iterator[tuple[int, Outcome]]:
+                 ) -> Iterator[tuple[int, RunResult]]:
         # spawn: a forked child would inherit this process's threads (tqdm's monitor)
         context = multiprocessing.get_context("spawn")
         others = set(multiprocessing.active_children())  # the pool's workers are to come

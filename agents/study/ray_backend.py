@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import ray
 from ray.exceptions import RayTaskError
 
-from gvgai_agents.study.backends import Outcome
+from gvgai_agents.study.backends import RunResult
 from gvgai_agents.study.config import LOCAL_RAY, Run
 from gvgai_agents.study.runs import Rows, complete_run
 from gvgai_agents.study.test_sets import TestSet
@@ -49,7 +49,7 @@ class RayBackend:
     local_cpus: float | None = None
 
     def complete(self, runs: list[Run], test_sets: list[TestSet], episodes: int
-                 ) -> Iterator[tuple[int, Outcome]]:
+                 ) -> Iterator[tuple[int, RunResult]]:
         if not runs:
             return  # without starting or joining a Ray for nothing
         initialised_here = self.connect()
@@ -64,7 +64,7 @@ class RayBackend:
                     # A timeout: Python runs the SIGINT handler (Ctrl-C) only between waits.
                     ready, _ = ray.wait(list(pending), num_returns=1, timeout=WAIT_SECONDS)
                     for done in ready:
-                        yield pending.pop(done), outcome(done)
+                        yield pending.pop(done), run_result(done)
             except (KeyboardInterrupt, GeneratorExit):  # GeneratorExit: Ctrl-C in the study
                 # force: a run stops at once, keeping its checkpoints (written atomically)
                 for ref in pending:
@@ -87,7 +87,7 @@ class RayBackend:
         return True
 
 
-def outcome(ref: ray.ObjectRef) -> Outcome:
+def run_result(ref: ray.ObjectRef) -> RunResult:
     """A finished task's rows, or the error its run raised (not Ray's wrapper of it, whose
     text repeats the remote traceback; the run's log has that)."""
     try:
