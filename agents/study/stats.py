@@ -35,7 +35,7 @@ def bootstrap_ci(
 
 
 @dataclass(frozen=True)
-class Cell:
+class SeedValues:
     """Mean and bootstrap CI over seeds of one condition on one test set."""
 
     values: np.ndarray
@@ -51,9 +51,9 @@ class Cell:
         return float(low), float(high)
 
 
-def table(rows: list[dict[str, Any]], column: str) -> dict[tuple[str, str], Cell]:
-    """``{(condition, test set): Cell}`` of ``column`` over seeds."""
+def table(rows: list[dict[str, Any]], column: str) -> dict[tuple[str, str], SeedValues]:
+    """``{(condition, test set): SeedValues}`` of ``column`` over seeds."""
     grouped: dict[tuple[str, str], list[float]] = {}
     for row in rows:
         grouped.setdefault((row["condition"], row["test_set"]), []).append(float(row[column]))
-    return {key: Cell(np.array(values)) for key, values in grouped.items()}
+    return {key: SeedValues(np.array(values)) for key, values in grouped.items()}
