@@ -60,7 +60,7 @@ class LevelSet:
         """The ``level=`` argument of :class:`gvgai_py.envs.GVGAIEnv` for an env that draws
         from this set at every reset (a fresh generator source for generated levels)."""
         if self.levels:
-            return self.levels[0] if len(self.levels) == 1 else LevelChoice(self.levels)
+            return self.levels[0] if len(self.levels) == 1 else UniformLevels(self.levels)
         from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
 
         num_levels = PLR_LEVELS if self.curriculum == PLR else None
@@ -84,7 +84,7 @@ class LevelSet:
         return tuple(max_size(game))
 
 
-class LevelChoice:
+class UniformLevels:
     """A level source drawing uniformly from fixed levels (picklable, for subprocess envs)."""
 
     def __init__(self, levels: tuple[Level, ...]) -> None:
