@@ -20,7 +20,7 @@ from stable_baselines3.common.base_class import BaseAlgorithm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
 from gvgai_agents.errors import LevelsError
-from gvgai_agents.levels import LevelSequence, LevelSet, make_env, parse_level_set
+from gvgai_agents.levels import LevelSequence, LevelSet, make_level_set_env, parse_level_set
 from gvgai_py import env_id
 from gvgai_py.files import save_atomically
 
@@ -138,7 +138,8 @@ def _worker_env(meta: dict[str, Any], level_set: LevelSet, episode_indices: rang
         return gym.make(env_id(meta["game"]), level=LevelSequence(levels),
                         obs_type=meta["obs_type"], size=size,
                         max_steps=meta["max_episode_steps"])
-    return make_env(meta["game"], level_set, meta["obs_type"], size, meta["max_episode_steps"])
+    return make_level_set_env(meta["game"], level_set, meta["obs_type"], size,
+                              meta["max_episode_steps"])
 
 
 def evaluate(

@@ -158,7 +158,7 @@ def _level_files(game: str, word: str) -> LevelSet:
     return LevelSet(word, name, tuple(Level.from_file(f, game) for f in files))
 
 
-def make_env(
+def make_level_set_env(
     game: str,
     level_set: LevelSet,
     obs_type: str,

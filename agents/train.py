@@ -57,7 +57,7 @@ from gvgai_agents.levels import (
     PLR_LEVELS,
     PPCG,
     LevelSet,
-    make_env,
+    make_level_set_env,
     our_level,
     parse_level_set,
 )
@@ -115,7 +115,7 @@ def make_training_env(config: TrainConfig, levels: Levels, seed: int) -> VecEnv:
     env_kwargs = {"game": config.game, "level_set": levels.train, "obs_type": config.obs,
                   "size": levels.size, "max_episode_steps": config.max_episode_steps}
     if config.vec_env == "dummy" or config.n_envs == 1:
-        factory, vec_env_cls, vec_env_kwargs = make_env, DummyVecEnv, None
+        factory, vec_env_cls, vec_env_kwargs = make_level_set_env, DummyVecEnv, None
     else:
         # SB3 defaults to forkserver, whose workers import torch and SB3 afresh (seconds each
         # on a small machine); forked workers share this process's modules and never run torch.
@@ -131,11 +131,11 @@ def make_training_env(config: TrainConfig, levels: Levels, seed: int) -> VecEnv:
 
 
 def make_helper_env(parent: int | None, **env_kwargs: Any) -> gym.Env:
-    """:func:`agents.levels.make_env` in a subprocess environment's worker, which first becomes
-    a helper of the training process (``parent``): it ends with it, and leaves Ctrl-C to it
-    (:func:`gvgai_py.processes.become_helper`)."""
+    """:func:`agents.levels.make_level_set_env` in a subprocess environment's worker, which
+    first becomes a helper of the training process (``parent``): it ends with it, and leaves
+    Ctrl-C to it (:func:`gvgai_py.processes.become_helper`)."""
     become_helper(parent)
-    return make_env(**env_kwargs)
+    return make_level_set_env(**env_kwargs)
 
 
 class InterruptibleSubprocVecEnv(SubprocVecEnv):
@@ -159,8 +159,8 @@ class InterruptibleSubprocVecEnv(SubprocVecEnv):
 def check_environment(config: TrainConfig, levels: Levels) -> None:
     """Build and reset one environment, so that bad options fail before anything is written."""
     try:
-        env = make_env(config.game, levels.train, config.obs, levels.size,
-                       config.max_episode_steps)
+        env = make_level_set_env(config.game, levels.train, config.obs, levels.size,
+                                 config.max_episode_steps)
         env.reset(seed=config.seed)
         env.close()
     except (ValueError, TypeError) as err:

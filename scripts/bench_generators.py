@@ -124,7 +124,8 @@ class SupplyTimer(gym.Wrapper):
 def timed_env(
     config: TrainConfig, levels: Levels, prefetch: int, store: Path, replaying: bool
 ) -> gym.Env:
-    """What :func:`agents.levels.make_env` builds for ``config``, with a timed level source."""
+    """What :func:`agents.levels.make_level_set_env` builds for ``config``, with a timed level
+    source."""
     source = TimedSource(
         config.game, difficulty=levels.train.difficulty, prefetch=prefetch, store=store,
         replaying=replaying,

@@ -63,7 +63,8 @@ def game_of(level: Path) -> str:
     return level.parent.name if level.parent.name in GAMES else level.name.split("_lvl")[0]
 
 
-def make_env(level: Path, max_steps: int = 2000) -> gym.Env:
+def level_file_env(level: Path, max_steps: int = 2000) -> gym.Env:
+    """The environment of the level file ``level``, without gymnasium's wrappers."""
     return gym.make(env_id(game_of(level)), level=str(level), max_steps=max_steps).unwrapped
 
 
@@ -160,7 +161,7 @@ def fuzz(steps: int, seed: int) -> int:
     levels = level_files()
     if not levels:
         sys.exit(f"no levels found (ours in {REPO / 'levels'}, originals in {ORIGINAL_LEVELS})")
-    envs = [make_env(level) for level in levels]
+    envs = [level_file_env(level) for level in levels]
     originals = sum(level.is_relative_to(ORIGINAL_LEVELS) for level in levels)
     print(f"{len(levels)} levels ({len(levels) - originals} ours, {originals} originals)")
     played = violations = episodes = 0
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.level is None) != (args.episode_seed is None):
         parser.error("--level and --episode-seed go together")
     if args.level is not None:
-        violations = replay(make_env(args.level), args.episode_seed)
+        violations = replay(level_file_env(args.level), args.episode_seed)
     elif args.random_level is not None:
         violations = replay_random_level(args.random_level, args.seed, args.max_steps)
     elif args.random_levels is not None:

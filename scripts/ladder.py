@@ -31,7 +31,7 @@ import gymnasium as gym
 import numpy as np
 
 from gvgai_agents.evaluate import wilson_interval
-from gvgai_agents.levels import make_env, parse_level_set
+from gvgai_agents.levels import make_level_set_env, parse_level_set
 from gvgai_py import Level, env_id
 
 RUNGS = ("one", "five", "hundred", "pcg", "ppcg")
@@ -111,7 +111,7 @@ def random_agent(word: str, episodes: int, seed: int = EVAL_SEED) -> dict:
             env = gym.make(env_id(args.game), level=level, obs_type="symbolic", size=size,
                            max_steps=args.cap)
         else:
-            env = make_env(args.game, level_set, "symbolic", size, args.cap)
+            env = make_level_set_env(args.game, level_set, "symbolic", size, args.cap)
         env.reset(seed=seed + i)
         done, info = False, {}
         while not done:

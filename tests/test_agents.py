@@ -25,7 +25,7 @@ from gvgai_agents.dqn_cpc import WindowReplayBuffer
 from gvgai_agents.errors import ConfigError
 from gvgai_agents.evaluate import play
 from gvgai_agents.extractors import SymbolicCNN, policy_kwargs_for
-from gvgai_agents.levels import LevelSet, make_env
+from gvgai_agents.levels import LevelSet, make_level_set_env
 from gvgai_py import Level
 from gvgai_py.envs import load_level
 
@@ -44,7 +44,7 @@ def corridor_env(
     level_set: LevelSet, n_envs: int = 8, seed: int = 0, size: tuple[int, int] = (3, 6)
 ):
     return make_vec_env(
-        make_env, n_envs, seed=seed,
+        make_level_set_env, n_envs, seed=seed,
         env_kwargs={"game": "zelda", "level_set": level_set, "obs_type": "symbolic",
                     "size": size, "max_episode_steps": STEPS_PER_EPISODE},
         monitor_kwargs={"info_keywords": ("won",)},

@@ -34,7 +34,7 @@ fuzz = load_script()
     "level", fuzz.level_files(), ids=lambda path: f"{path.parent.name}/{path.name}"
 )
 def test_random_play_keeps_every_invariant(level):
-    env = fuzz.make_env(level, max_steps=STEPS_PER_LEVEL // 2)
+    env = fuzz.level_file_env(level, max_steps=STEPS_PER_LEVEL // 2)
     played, seed, problems = 0, 0, []
     while played < STEPS_PER_LEVEL:
         for step, step_problems in enumerate(fuzz.episode(env, seed), start=1):
