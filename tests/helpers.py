@@ -24,7 +24,8 @@ ORIGINAL_LEVELS = Path(
 )
 """The GPL original GVGAI levels: read from outside the project, never copied into it."""
 ORIGINALS_MISSING = f"original GVGAI levels not found in {ORIGINAL_LEVELS}"
-OUR_LEVELS = REPO / "levels"
+OUR_LEVELS_DIR = REPO / "levels"
+"""Our levels, ``<game>/lvl<N>.txt``; ``gvgai_py.envs.OUR_LEVELS`` is how many per game."""
 
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import OUR_LEVELS
+from helpers import OUR_LEVELS_DIR
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # gvgai play opens a window
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -55,7 +55,7 @@ def not_a_folder(tmp_path) -> Path:
 @pytest.fixture
 def zelda_level(tmp_path) -> Path:
     path = tmp_path / "level.txt"
-    shutil.copy(OUR_LEVELS / "zelda" / "lvl0.txt", path)
+    shutil.copy(OUR_LEVELS_DIR / "zelda" / "lvl0.txt", path)
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
-from helpers import OUR_LEVELS
+from helpers import OUR_LEVELS_DIR
 
 from gvgai_py.rendering import LABEL_HEIGHT
 
@@ -31,7 +31,7 @@ def gvgai(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 @pytest.fixture(autouse=True)
 def our_levels():
-    if not (OUR_LEVELS / "zelda" / "lvl0.txt").exists():
+    if not (OUR_LEVELS_DIR / "zelda" / "lvl0.txt").exists():
         pytest.skip("levels/zelda/lvl0.txt not written yet")
 
 
@@ -93,7 +93,8 @@ def test_bad_input_is_one_line_on_stderr_with_exit_status_2(args, message, tmp_p
 
 
 def test_a_level_file_for_another_game_names_the_line_and_column(tmp_path):
-    done = gvgai("render", "zelda", "--level", str(OUR_LEVELS / "frogs" / "lvl0.txt"), cwd=tmp_path)
+    frogs_level = OUR_LEVELS_DIR / "frogs" / "lvl0.txt"
+    done = gvgai("render", "zelda", "--level", str(frogs_level), cwd=tmp_path)
     assert done.returncode == 2
     assert "lvl0.txt:" in done.stderr and "unknown character" in done.stderr
 

@@ -12,7 +12,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env as gymnasium_check_env
-from helpers import ORIGINALS_MISSING, OUR_LEVELS, original_level
+from helpers import ORIGINALS_MISSING, OUR_LEVELS_DIR, original_level
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 from gvgai_py import ENV_IDS, Level
@@ -38,7 +38,7 @@ def game_of(env_id: str) -> str:
 def level_path(env_id: str) -> str | None:
     """``None`` once our level 0 exists (the default), else the original level 0."""
     game = game_of(env_id)
-    if (OUR_LEVELS / game / "lvl0.txt").exists():
+    if (OUR_LEVELS_DIR / game / "lvl0.txt").exists():
         return None
     if not original_level(game, 0).exists():
         pytest.skip(f"no levels/{game}/lvl0.txt yet and {ORIGINALS_MISSING}")

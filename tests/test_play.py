@@ -10,7 +10,7 @@ import json
 import os
 
 import pytest
-from helpers import OUR_LEVELS
+from helpers import OUR_LEVELS_DIR
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -37,7 +37,7 @@ def headless_window() -> Window:
 
 
 def stored_solution(game: str) -> dict:
-    path = OUR_LEVELS / game / "lvl0.solution.json"
+    path = OUR_LEVELS_DIR / game / "lvl0.solution.json"
     if not path.exists():
         pytest.skip(f"{path.name} of {game} not written yet")
     return json.loads(path.read_text())

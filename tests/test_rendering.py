@@ -13,7 +13,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
-from helpers import OUR_LEVELS, level_rows
+from helpers import OUR_LEVELS_DIR, level_rows
 
 from gvgai_py import GAMES, Level, env_id
 from gvgai_py.engine import Game, LevelLayout, registry
@@ -51,7 +51,7 @@ SWORD_AT_WALL = """
 
 
 def make(game: str, **kwargs) -> GVGAIEnv:
-    if not (OUR_LEVELS / game / "lvl0.txt").exists():
+    if not (OUR_LEVELS_DIR / game / "lvl0.txt").exists():
         pytest.skip(f"levels/{game}/lvl0.txt not written yet")
     return gym.make(env_id(game), disable_env_checker=True, **kwargs).unwrapped
 
