@@ -2,30 +2,47 @@
 
 Episode ``i`` of a test set is reset with seed ``seed + i`` and, for fixed levels, plays level
 ``i mod n``; so every model meets the same episodes. Episodes run in batches of up to
-``parallel`` environments that share one forward pass of the policy.
+``parallel`` environments that share one forward pass of the policy. The first episodes of a
+test set can be recorded as videos (:class:`Videos`, Gymnasium's ``RecordVideo``, which needs
+moviepy: the ``video`` extra).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 import torch as th
+from gymnasium.wrappers import RecordVideo
 from stable_baselines3.common.base_class import BaseAlgorithm
+from tqdm import tqdm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
 from gvgai_agents.errors import LevelsError
-from gvgai_agents.levels import LevelSequence, LevelSet, make_level_set_env, parse_level_set
+from gvgai_agents.levels import LevelSequence, LevelSet, parse_level_set
 from gvgai_py import env_id
 from gvgai_py.files import save_atomically
 
 Z_95 = 1.959964
 """Two-sided 95% quantile of the normal distribution."""
+VIDEO_SCALE = 4
+"""Pixels of a video per pixel of the game's frames (a Zelda frame is 130x90)."""
+
+
+@dataclass(frozen=True)
+class Videos:
+    """Record the first ``episodes`` episodes of each test set, as
+    ``folder/<test set name>/episode-<i>.mp4`` (``i`` counts the set's episodes from 0)."""
+
+    folder: Path
+    episodes: int
 
 
 @dataclass(frozen=True)
@@ -97,19 +114,26 @@ def play(
     seed: int = 0,
     deterministic: bool = False,
     parallel: int = 16,
+    progress: bool = False,
+    videos: Videos | None = None,
 ) -> list[Outcome]:
     """Play ``episodes`` episodes of ``level_set`` with ``model`` (see the module docstring).
 
     The environments are built from the model's ``gvgai`` metadata. Actions are sampled from
     the policy unless ``deterministic``: an argmax policy can walk into a loop and time out.
+    ``progress`` shows a tqdm bar of the episodes on stderr; ``videos`` records the first
+    episodes as ``videos.folder/episode-<i>.mp4``.
     """
     meta = model_metadata(model)
     workers = min(parallel, episodes)
-    envs = [_worker_env(meta, level_set, range(j, episodes, workers)) for j in range(workers)]
+    envs = [_worker_env(meta, level_set, range(j, episodes, workers), videos)
+            for j in range(workers)]
     next_episode = list(range(workers))
     observations = [env.reset(seed=seed + j)[0] for j, env in enumerate(envs)]
     active = list(range(workers))
     outcomes: dict[int, Outcome] = {}
+    bar = tqdm(total=episodes, desc=level_set.name, unit="episode", disable=not progress,
+               dynamic_ncols=True)
     while active:
         actions, _ = model.predict(np.stack([observations[j] for j in active]),
                                    deterministic=deterministic)
@@ -119,6 +143,7 @@ def play(
             if terminated or truncated:
                 outcomes[next_episode[j]] = Outcome(bool(info["won"]), float(info["score"]),
                                                     int(info["ticks"]))
+                bar.update()
                 next_episode[j] += workers
                 if next_episode[j] >= episodes:
                     continue
@@ -126,20 +151,46 @@ def play(
             observations[j] = obs
             still_active.append(j)
         active = still_active
+    bar.close()
     for env in envs:
-        env.close()
+        env.close()  # writes the last video
     return [outcomes[i] for i in range(episodes)]
 
 
-def _worker_env(meta: dict[str, Any], level_set: LevelSet, episode_indices: range) -> gym.Env:
-    size = tuple(meta["size"])
+def _worker_env(meta: dict[str, Any], level_set: LevelSet, episode_indices: range,
+                videos: Videos | None) -> gym.Env:
+    """The environment that plays the episodes ``episode_indices`` of the test set, recording
+    those that ``videos`` asks for."""
     if level_set.levels:
-        levels = [level_set.levels[i % len(level_set.levels)] for i in episode_indices]
-        return gym.make(env_id(meta["game"]), level=LevelSequence(levels),
-                        obs_type=meta["obs_type"], size=size,
-                        max_steps=meta["max_episode_steps"])
-    return make_level_set_env(meta["game"], level_set, meta["obs_type"], size,
-                              meta["max_episode_steps"])
+        level = LevelSequence([level_set.levels[i % len(level_set.levels)]
+                               for i in episode_indices])
+    else:
+        level = level_set.level_source(meta["game"])
+    frames = {} if videos is None else {"render_mode": "rgb_array", "render_scale": VIDEO_SCALE}
+    env = gym.make(env_id(meta["game"]), level=level, obs_type=meta["obs_type"],
+                   size=tuple(meta["size"]), max_steps=meta["max_episode_steps"], **frames)
+    if videos is None:
+        return env
+    return EpisodeVideos(env, videos, episode_indices)
+
+
+class EpisodeVideos(RecordVideo):
+    """Gymnasium's RecordVideo, recording the episodes of a test set that ``videos`` asks for
+    and naming each video after the episode it shows (``episode-<i>.mp4``) rather than after
+    this environment's own count: the episodes of a test set are spread over several
+    environments."""
+
+    def __init__(self, env: gym.Env, videos: Videos, episode_indices: Sequence[int]) -> None:
+        self.episode_indices = episode_indices
+        with warnings.catch_warnings():
+            # RecordVideo warns when its folder exists, as it does for every environment but
+            # the first; gvgai eval has asked for --force before writing into a used folder.
+            warnings.simplefilter("ignore")
+            super().__init__(env, str(videos.folder),
+                             episode_trigger=lambda k: episode_indices[k] < videos.episodes)
+
+    def start_recording(self, video_name: str) -> None:
+        super().start_recording(f"episode-{self.episode_indices[self.episode_id]}")
 
 
 def evaluate(
@@ -149,15 +200,24 @@ def evaluate(
     *,
     seed: int = 0,
     deterministic: bool = False,
+    progress: bool = False,
+    videos: Videos | None = None,
 ) -> list[TestSetResult]:
-    """One :class:`TestSetResult` per test set."""
+    """One :class:`TestSetResult` per test set; ``progress`` and ``videos`` as in
+    :func:`play` (each test set's videos in a folder named after it)."""
     meta = model_metadata(model)
     for level_set in level_sets:
         check_fits(meta["game"], level_set, tuple(meta["size"]))
+    names = [level_set.name for level_set in level_sets]
+    if videos is not None and len(set(names)) < len(names):
+        raise LevelsError(f"test sets {', '.join(names)}: two of the same name would share "
+                          "a video folder")
     return [
-        TestSetResult.from_outcomes(
-            level_set, play(model, level_set, episodes, seed=seed, deterministic=deterministic)
-        )
+        TestSetResult.from_outcomes(level_set, play(
+            model, level_set, episodes, seed=seed, deterministic=deterministic,
+            progress=progress,
+            videos=None if videos is None else replace(
+                videos, folder=videos.folder / level_set.name)))
         for level_set in level_sets
     ]
 
@@ -179,25 +239,29 @@ def format_table(results: list[TestSetResult]) -> str:
 
 
 def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed: int = 0,
-           deterministic: bool = False, device: th.device | str = "cpu") -> str:
+           deterministic: bool = False, device: th.device | str = "cpu",
+           videos: Videos | None = None) -> str:
     """Evaluate the model file, loaded onto the torch ``device``, on the test sets named by
-    ``words``; write the JSON report to ``out`` (atomically, creating its folder) and return
-    the table.
+    ``words``, with a progress bar of each set's episodes (and ``videos``: see
+    :func:`evaluate`); write the JSON report to ``out`` (atomically, creating its folder) and
+    return the table.
 
     JSON: ``model``, ``game``, ``algo``, ``cpc``, ``obs_type``, ``num_timesteps``,
-    ``episodes`` (per test set), ``seed``, ``deterministic`` and ``results``, one
-    :class:`TestSetResult` per test set in the order given.
+    ``episodes`` (per test set), ``seed``, ``deterministic``, ``videos`` (their folder, or
+    null) and ``results``, one :class:`TestSetResult` per test set in the order given.
     """
     meta = read_metadata(model_path)
     level_sets = [parse_level_set(meta["game"], word, training=False) for word in words]
     for level_set in level_sets:
         check_fits(meta["game"], level_set, tuple(meta["size"]))
     model = load_model(model_path, device=device)
-    results = evaluate(model, level_sets, episodes, seed=seed, deterministic=deterministic)
+    results = evaluate(model, level_sets, episodes, seed=seed, deterministic=deterministic,
+                       progress=True, videos=videos)
     document = {
         "model": str(model_path), "game": meta["game"], "algo": meta["algo"],
         "cpc": meta["cpc"], "obs_type": meta["obs_type"], "num_timesteps": model.num_timesteps,
         "episodes": episodes, "seed": seed, "deterministic": deterministic,
+        "videos": None if videos is None else str(videos.folder),
         "results": [result.to_json() for result in results],
     }
 
