@@ -40,9 +40,9 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,
         episodes: int = EVAL_EPISODES, device: str = "auto") -> Path:
-    """Train on ``device`` (a ``--device`` name), evaluate there on our levels (and
-    generated ones), print the table and where the TensorBoard logs are; returns the run
-    directory."""
+    """Say what it runs (:func:`plan`), train on ``device`` (a ``--device`` name), evaluate
+    there on our levels (and generated ones), print the table and where the TensorBoard logs
+    are; returns the run directory."""
     from gvgai_agents.algorithms import resolve_device  # heavy: torch and SB3
     from gvgai_agents.evaluate import report
     from gvgai_agents.train import FINAL_MODEL, TENSORBOARD, train
@@ -56,10 +56,20 @@ def run(steps: int = DEMO_STEPS, logdir: str = "runs", seed: int = 0,
         checkpoint_every=max(steps // 3, 1), device=device,
         run_name=f"demo-zelda-a2c-cpc-s{seed}-{time.strftime('%Y%m%d-%H%M%S')}",
     )
-    run_dir = train(config)
     test_sets = [HUMAN, "pcg:0.5", "pcg:1.0"] if generated else [HUMAN]
+    print(plan(config, test_sets, episodes), flush=True)
+    run_dir = train(config)
     print(report(run_dir / FINAL_MODEL, test_sets, episodes, run_dir / "eval.json", seed=seed,
                  device=resolve_device(device)))
     print(f"evaluation: {run_dir / 'eval.json'}")
     print(f"TensorBoard: tensorboard --logdir {run_dir / TENSORBOARD}")
     return run_dir
+
+
+def plan(config: TrainConfig, test_sets: list[str], episodes: int) -> str:
+    """The line the demo starts with: what it trains, on which levels, for how long, how it
+    evaluates and where the run goes."""
+    algo = config.algo.upper() + (" + CPC" if config.cpc else "")
+    return (f"gvgai demo: {algo} on {config.game}, levels {config.levels}, {config.steps} "
+            f"steps on device {config.device}, then {episodes} episodes on each of "
+            f"{', '.join(test_sets)}; run directory {Path(config.logdir) / config.run_name}")

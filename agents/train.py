@@ -35,10 +35,10 @@ from gvgai_agents.algorithms import (
     save_model,
 )
 from gvgai_agents.callbacks import (
-    CheckpointCallback,
-    EvalCallback,
+    CheckpointUnitCallback,
+    HeldOutWinRateCallback,
     PeriodicDumpCallback,
-    ProgressBarCallback,
+    StepProgressCallback,
     WinRateCallback,
 )
 from gvgai_agents.checkpoints import (
@@ -199,12 +199,14 @@ def new_model(config: TrainConfig, levels: Levels, env: VecEnv, seed: int) -> Ba
 
 
 def train(config: TrainConfig) -> Path:
-    """Train a new run as configured; returns its run directory."""
+    """Train a new run as configured, saying where its run directory is as soon as it
+    exists; returns the run directory."""
     levels = Levels.of(config)
     device = resolve_device(config.device)
     check_environment(config, levels)
     run_dir = create_run_dir(config)
     write_config(run_dir, run_info(config, str(device)))
+    print(f"run directory: {run_dir}", flush=True)
     th.set_num_threads(config.torch_threads)
     env = make_training_env(config, levels, config.seed)
     try:
@@ -219,7 +221,7 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
     own total), on ``device`` (a ``--device`` name; not necessarily the one the run began
     on), with the model rebuilt from the run's configuration and the checkpoint's weights,
     progress, replay buffer and curriculum. Nothing is written before the checkpoint has
-    loaded."""
+    loaded; the run directory and the checkpoint are named before training starts."""
     config_path = run_dir / CONFIG_FILE
     if not config_path.is_file():
         raise ModelFileError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
@@ -261,6 +263,7 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
             {"from_checkpoint": checkpoint.name, "step": model.num_timesteps,
              "device": str(resolved)})
         write_config(run_dir, info)
+        print(f"run directory: {run_dir} (resumed from {checkpoint.name})", flush=True)
         learn(model, config, levels, run_dir, curriculum)
     finally:
         env.close()
@@ -274,16 +277,17 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
     model.set_logger(configure(str(run_dir / TENSORBOARD), ["tensorboard"]))
     if levels.train.curriculum and curriculum is None:
         curriculum = new_curriculum(levels.train.curriculum, config.seed)
-    checkpoints = CheckpointCallback(run_dir / CHECKPOINTS, config.checkpoint_every, curriculum)
-    progress = ProgressBarCallback(config.steps)
+    checkpoints = CheckpointUnitCallback(run_dir / CHECKPOINTS, config.checkpoint_every,
+                                         curriculum)
+    progress = StepProgressCallback(config.steps)
     callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints, progress]
     if curriculum is not None:
         from gvgai_generators.curriculum import CurriculumCallback
 
         callbacks.append(CurriculumCallback(curriculum))
     if config.eval_every and levels.test:
-        callbacks.append(EvalCallback(lambda m: evaluate_held_out(m, config, levels),
-                                      config.eval_every))
+        callbacks.append(HeldOutWinRateCallback(lambda m: evaluate_held_out(m, config, levels),
+                                                config.eval_every))
     if ALGORITHMS[config.algo].on_policy:  # SB3 counts rollouts
         log_interval = max(1, LOG_EVERY_STEPS // (config.n_envs * model.n_steps))
     else:  # SB3 counts episodes
