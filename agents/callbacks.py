@@ -58,7 +58,7 @@ class PeriodicDumpCallback(BaseCallback):
             self._last_dumped = self.num_timesteps
 
 
-class CheckpointCallback(BaseCallback):
+class CheckpointUnitCallback(BaseCallback):
     """Every ``every`` steps, save a checkpoint with the curriculum, if any (see
     :mod:`agents.checkpoints`)."""
 
@@ -83,7 +83,7 @@ class CheckpointCallback(BaseCallback):
         return path
 
 
-class EvalCallback(BaseCallback):
+class HeldOutWinRateCallback(BaseCallback):
     """Every ``every`` steps, ``evaluate(model)`` returns ``{test set name: (win rate, mean
     score)}``, logged as ``eval/win_rate/<name>`` and ``eval/mean_score/<name>``."""
 
@@ -109,7 +109,7 @@ class EvalCallback(BaseCallback):
         return True
 
 
-class ProgressBarCallback(BaseCallback):
+class StepProgressCallback(BaseCallback):
     """A tqdm bar over environment steps, showing the training win rate."""
 
     def __init__(self, total_steps: int) -> None:
