@@ -199,12 +199,14 @@ def new_model(config: TrainConfig, levels: Levels, env: VecEnv, seed: int) -> Ba
 
 
 def train(config: TrainConfig) -> Path:
-    """Train a new run as configured; returns its run directory."""
+    """Train a new run as configured, saying where its run directory is as soon as it
+    exists; returns the run directory."""
     levels = Levels.of(config)
     device = resolve_device(config.device)
     check_environment(config, levels)
     run_dir = create_run_dir(config)
     write_config(run_dir, run_info(config, str(device)))
+    print(f"run directory: {run_dir}", flush=True)
     th.set_num_threads(config.torch_threads)
     env = make_training_env(config, levels, config.seed)
     try:
@@ -219,7 +221,7 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
     own total), on ``device`` (a ``--device`` name; not necessarily the one the run began
     on), with the model rebuilt from the run's configuration and the checkpoint's weights,
     progress, replay buffer and curriculum. Nothing is written before the checkpoint has
-    loaded."""
+    loaded; the run directory and the checkpoint are named before training starts."""
     config_path = run_dir / CONFIG_FILE
     if not config_path.is_file():
         raise ModelFileError(f"{run_dir} is not a run directory (it has no {CONFIG_FILE})")
@@ -261,6 +263,7 @@ def resume(run_dir: Path, steps: int | None = None, device: str = "auto") -> Pat
             {"from_checkpoint": checkpoint.name, "step": model.num_timesteps,
              "device": str(resolved)})
         write_config(run_dir, info)
+        print(f"run directory: {run_dir} (resumed from {checkpoint.name})", flush=True)
         learn(model, config, levels, run_dir, curriculum)
     finally:
         env.close()
