@@ -4,9 +4,9 @@ Keys: arrows move, space is USE, R restarts the level, N goes to the next level,
 plays a single tick while paused, Esc or Q quits. Holding a key repeats it once per frame (one
 game tick). With --difficulty, N draws a new generated level and + / - change the difficulty
 by 0.1. With --agent the model plays (the game, observations and step limit are its own): an
-arrow key takes over, A gives control back, and each episode it ends is played again after a
-second. --record refuses an existing file unless --force, and the level file being played even
-then; it is checked before the game starts.
+action key (arrows, space) takes over, A gives control back, and each episode it ends is played
+again after a second. --record refuses an existing file unless --force, and the level file being
+played even then; it is checked before the game starts.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.splitlines()[0].split(": ", 1)[1], epilog=__doc__.split("\n\n")[1],
     )
     parser.add_argument(
-        "game", nargs="?", help="zelda, frogs, boulderdash or solarfox (with --agent: its game)"
+        "game", nargs="?",
+        help="zelda, frogs, boulderdash or solarfox (optional with --agent: its own)",
     )
     parser.add_argument(
         "--agent", metavar="RUN_DIR|MODEL",
