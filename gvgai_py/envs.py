@@ -87,11 +87,11 @@ def named_level_source(name: str, game: str, **kwargs: Any) -> LevelSource:
 
 
 @functools.lru_cache(maxsize=LAYOUTS_KEPT)
-def level_layout(game: CompiledGame, rows: tuple[str, ...]) -> LevelLayout:
+def level_layout(compiled: CompiledGame, rows: tuple[str, ...]) -> LevelLayout:
     """The layout of a level, built once per process: layouts never change, so every episode
     (and every thread) shares it, and a generated level checked in the background is not laid
     out again when an environment resets to it."""
-    return LevelLayout.from_rows(game, list(rows))
+    return LevelLayout.from_rows(compiled, list(rows))
 
 
 def episode_rng(np_random: np.random.Generator) -> np.random.Generator:
@@ -112,8 +112,8 @@ def next_reset_rng(np_random: np.random.Generator) -> np.random.Generator:
 def start_game(level: Level, seed: int) -> Game:
     """The game that ``GVGAIEnv(level.game, level=level).reset(seed=seed)`` starts, without
     building an environment (for searches that need many starts)."""
-    game = compiled(resolve_game(level.game))
-    return Game(level_layout(game, level.rows), episode_rng(seeding.np_random(seed)[0]))
+    layout = level_layout(compiled(resolve_game(level.game)), level.rows)
+    return Game(layout, episode_rng(seeding.np_random(seed)[0]))
 
 
 def builtin_level_path(game: str, index: int) -> Path:
@@ -209,7 +209,9 @@ class GVGAIEnv(gym.Env):
                 max_length=rows * (cols + 1), min_length=0, charset=self._ascii_charset()
             )
         self._build_ascii_tables()
-        self.game: Game | None = None
+        self.state: Game | None = None
+        """The episode in play, None before the first reset (:attr:`game_name` names the
+        game)."""
         self._steps = 0
 
     # ------------------------------------------------------------------ gym API
@@ -225,7 +227,7 @@ class GVGAIEnv(gym.Env):
         if self._level_source is not None:
             self.level = self._sourced_level()
             layout = self._layout_of(self.level)
-        self.game = Game(layout, rng)
+        self.state = Game(layout, rng)
         self._steps = 0
         if self.render_mode == "human":
             self.render()
@@ -235,35 +237,36 @@ class GVGAIEnv(gym.Env):
         """Play one tick. ``action`` indexes :meth:`get_action_meanings`: a Python or NumPy
         integer, or a 0-d integer array (as SB3's ``predict`` returns one); anything else, a
         bool or a negative index included, is a ``ValueError``."""
-        game = self._started("step")
+        state = self._started("step")
         actions = self.compiled.actions
         # step() is the hot loop: a plain int in range skips the general conversion.
         if type(action) is not int or not 0 <= action < len(actions):
             action = self._action_index(action)
-        before = game.score
-        game.step(actions[action])
+        before = state.score
+        state.step(actions[action])
         self._steps += 1
-        terminated = game.ended
+        terminated = state.ended
         truncated = not terminated and self._steps >= self.max_steps
         if self.render_mode == "human":
             self.render()
-        return self._observation(), game.score - before, terminated, truncated, self._info()
+        return self._observation(), state.score - before, terminated, truncated, self._info()
 
     def render(self) -> str | np.ndarray | None:
-        game = self._started("render")
+        state = self._started("render")
         if self.render_mode == "ansi":
             return self.ascii()
         if self.render_mode == "rgb_array":
-            return upscale(self._renderer.render(game), self.render_scale)
+            return upscale(self._renderer.render(state), self.render_scale)
         if self.render_mode == "human":
             if self._window is None:
                 self._window = Window(
                     f"gvgai {self.game_name}", self.render_scale, self.metadata["render_fps"]
                 )
-            ended = game.ended or self._steps >= self.max_steps
-            outcome = "won" if game.won else "lost" if game.lost else "timed out" if ended else None
-            status = status_line(self.game_name, self.level_label, game.score, game.tick)
-            self._window.show(self._renderer.render(game), status, outcome)
+            ended = state.ended or self._steps >= self.max_steps
+            outcome = ("won" if state.won else "lost" if state.lost
+                       else "timed out" if ended else None)
+            status = status_line(self.game_name, self.level_label, state.score, state.tick)
+            self._window.show(self._renderer.render(state), status, outcome)
         return None
 
     def close(self) -> None:
@@ -306,9 +309,9 @@ class GVGAIEnv(gym.Env):
 
     def _started(self, method: str) -> Game:
         """The game in play; there is none to play or show before the first reset."""
-        if self.game is None:
+        if self.state is None:
             raise RuntimeError(f"call reset() before {method}()")
-        return self.game
+        return self.state
 
     def _action_index(self, action: Any) -> int:
         """``action`` as an index of the action space, or a ``ValueError`` naming the space."""
@@ -330,8 +333,8 @@ class GVGAIEnv(gym.Env):
         if self.obs_type == "ascii":
             return self.ascii()
         if self.obs_type == "pixels":
-            return self._renderer.render(self.game)
-        obs = self.game.symbolic()
+            return self._renderer.render(self.state)
+        obs = self.state.symbolic()
         rows, cols = self.size
         if obs.shape[1:] == (rows, cols):
             return obs
@@ -340,8 +343,9 @@ class GVGAIEnv(gym.Env):
         return padded
 
     def _info(self) -> dict[str, Any]:
-        game = self.game
-        info = {"score": float(game.score), "won": game.won, "lost": game.lost, "ticks": game.tick}
+        state = self.state
+        info = {"score": float(state.score), "won": state.won, "lost": state.lost,
+                "ticks": state.tick}
         source_info = getattr(self._level_source, "info", None)
         if source_info is not None:
             info.update(source_info())

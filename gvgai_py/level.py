@@ -121,10 +121,9 @@ def _decode(data: bytes, path: Path) -> str:
 def _avatar_chars(description: GameDescription) -> frozenset[str]:
     from gvgai_py.engine.registry import compiled
 
-    game = compiled(description)
-    return frozenset(
-        char for char, tids in game.legend.items() if any(game.types[t].is_avatar for t in tids)
-    )
+    compiled_game = compiled(description)
+    return frozenset(char for char, tids in compiled_game.legend.items()
+                     if any(compiled_game.types[t].is_avatar for t in tids))
 
 
 @dataclass(frozen=True)

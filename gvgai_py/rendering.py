@@ -361,7 +361,7 @@ class _Drawn:
     """What a :class:`Renderer`'s canvas shows of a game."""
 
     static_obs: np.ndarray
-    """``game.static_obs`` as drawn in the static layer."""
+    """``state.static_obs`` as drawn in the static layer."""
     static_bytes: bytes
     covered: list[set[int]]
     """For each set of covering types (``Renderer._cover_sets``), the cell keys (row * level
@@ -387,7 +387,7 @@ class Renderer:
             corner and the rest stays black.
 
     The static sprites (usually most of them) are composed once into a static layer, which
-    :meth:`render` updates only in the cells where ``game.static_obs`` changed. When anything
+    :meth:`render` updates only in the cells where ``state.static_obs`` changed. When anything
     changed, the frame is that layer with the moving sprites drawn over it in type order, each
     followed by the static types defined after it in the cells it overlaps; otherwise the last
     frame is reused. The first frame of each level layout is kept, so a reset on the same level
@@ -419,55 +419,55 @@ class Renderer:
         self._cover_sets = sorted({c for c in covers if c})
         """Each distinct tuple of static types drawn over some moving type."""
         self._cover_index = [self._cover_sets.index(c) if c else None for c in covers]
-        self._game: Game | None = None
+        self._state: Game | None = None
         self._drawn: _Drawn | None = None
         self._first: tuple[object, _Drawn, np.ndarray, np.ndarray] | None = None
         """(level layout, drawn, frame, static layer) first drawn on the last layout seen."""
 
-    def render(self, game: Game) -> np.ndarray:
-        """The current frame of ``game``: a new ``(rows * block, cols * block, 3)`` uint8 array."""
-        if game is not self._game:
-            self._attach(game)
+    def render(self, state: Game) -> np.ndarray:
+        """The current frame of ``state``: a new ``(rows * block, cols * block, 3)`` uint8 array."""
+        if state is not self._state:
+            self._attach(state)
         drawn, canvas = self._drawn, self._canvas
-        static_changed = self._update_static(game, drawn)
-        sprites = self._moving_sprites(game)
+        static_changed = self._update_static(state, drawn)
+        sprites = self._moving_sprites(state)
         if static_changed or sprites != drawn.sprites:
             drawn.sprites = sprites
-            self._repaint(game, drawn)
-        if self._first is None or self._first[0] is not game.layout:
-            self._first = (game.layout, drawn.copy(), canvas.frame.copy(), canvas.base.copy())
+            self._repaint(state, drawn)
+        if self._first is None or self._first[0] is not state.layout:
+            self._first = (state.layout, drawn.copy(), canvas.frame.copy(), canvas.base.copy())
         return canvas.frame.copy()
 
     # ------------------------------------------------------------------ internals
-    def _attach(self, game: Game) -> None:
-        if game.rows > self.size[0] or game.cols > self.size[1]:
+    def _attach(self, state: Game) -> None:
+        if state.rows > self.size[0] or state.cols > self.size[1]:
             raise ValueError(
-                f"level is {game.rows}x{game.cols} but the frame is {self.size[0]}x{self.size[1]}"
+                f"level is {state.rows}x{state.cols} but the frame is {self.size[0]}x{self.size[1]}"
             )
-        self._game = game
+        self._state = state
         canvas = self._canvas
-        if self._first is not None and self._first[0] is game.layout:
+        if self._first is not None and self._first[0] is state.layout:
             _, drawn, frame, base = self._first
             self._drawn = drawn.copy()
             np.copyto(canvas.frame, frame)
             np.copyto(canvas.base, base)
         else:
-            nothing = np.zeros_like(game.static_obs)
+            nothing = np.zeros_like(state.static_obs)
             self._drawn = _Drawn(
                 nothing, nothing.tobytes(), [set() for _ in self._cover_sets],
-                np.zeros((len(self._cover_sets), game.rows, game.cols), bool), [],
+                np.zeros((len(self._cover_sets), state.rows, state.cols), bool), [],
             )
             canvas.frame.fill(0)
             canvas.base.fill(0)
 
-    def _moving_sprites(self, game: Game) -> list[tuple[Look, list[tuple[int, int]]]]:
+    def _moving_sprites(self, state: Game) -> list[tuple[Look, list[tuple[int, int]]]]:
         """Positions of the moving sprites (and of static sprites off the cell grid, see
         :class:`~gvgai_py.engine.Game`) that overlap the level, grouped by tile, in drawing
         order (type, then creation)."""
         groups: list[tuple[Look, list[tuple[int, int]]]] = []
         block = self.block
-        right, bottom = game.width_px, game.height_px
-        for tid, group in enumerate(game.dynamic):
+        right, bottom = state.width_px, state.height_px
+        for tid, group in enumerate(state.dynamic):
             if not group:
                 continue
             if self._oriented[tid]:
@@ -483,10 +483,10 @@ class Renderer:
                 groups.append(((tid, 0, 0), positions))
         return groups
 
-    def _update_static(self, game: Game, drawn: _Drawn) -> bool:
-        """Recompose the static layer in the cells where ``game.static_obs`` changed; whether
+    def _update_static(self, state: Game, drawn: _Drawn) -> bool:
+        """Recompose the static layer in the cells where ``state.static_obs`` changed; whether
         any did."""
-        obs = game.static_obs
+        obs = state.static_obs
         now = obs.tobytes()
         if now == drawn.static_bytes:
             return False
@@ -507,19 +507,19 @@ class Renderer:
         drawn.static_bytes = now
         return True
 
-    def _repaint(self, game: Game, drawn: _Drawn) -> None:
+    def _repaint(self, state: Game, drawn: _Drawn) -> None:
         """The static layer, then every moving sprite, each covered again by the static
         sprites of later types in its cells."""
         frame, block = self._canvas.frame, self.block
-        width, height = game.width_px, game.height_px
+        width, height = state.width_px, state.height_px
         frame[:height, :width] = self._canvas.base[:height, :width]
         for look, positions in drawn.sprites:
             cover = self._cover_index[look[0]]
             covered = None if cover is None else drawn.covered[cover]
-            if len(positions) >= MANY_SPRITES and self._draw_many(look, positions, game):
+            if len(positions) >= MANY_SPRITES and self._draw_many(look, positions, state):
                 if covered and self._any_covered(drawn.covered_grid[cover], positions):
                     for x, y in positions:
-                        self._cover(game, frame, cover, covered, x, y)
+                        self._cover(state, frame, cover, covered, x, y)
                 continue
             tile = self._tiles[look]
             rgb, mask = tile.rgb, tile.mask
@@ -533,15 +533,15 @@ class Renderer:
                 else:
                     _paste(frame, tile, x, y, (0, 0, width, height))
                 if covered:
-                    self._cover(game, frame, cover, covered, x, y)
+                    self._cover(state, frame, cover, covered, x, y)
 
-    def _draw_many(self, look: Look, positions: list[tuple[int, int]], game: Game) -> bool:
+    def _draw_many(self, look: Look, positions: list[tuple[int, int]], state: Game) -> bool:
         """Draw sprites with the same tile in a few numpy assignments if they all lie inside
         the level (else draw nothing and return False)."""
         block = self.block
         xs, ys = [p[0] for p in positions], [p[1] for p in positions]
-        if min(xs) < 0 or min(ys) < 0 or max(xs) + block > game.width_px or (
-            max(ys) + block > game.height_px
+        if min(xs) < 0 or min(ys) < 0 or max(xs) + block > state.width_px or (
+            max(ys) + block > state.height_px
         ):
             return False
         starts = (np.array(ys) * self.shape[1] + np.array(xs)) * 3
@@ -557,14 +557,14 @@ class Renderer:
         return bool(grid[rows, cols].any())
 
     def _cover(
-        self, game: Game, frame: np.ndarray, cover: int, covered: set[int], x: int, y: int
+        self, state: Game, frame: np.ndarray, cover: int, covered: set[int], x: int, y: int
     ) -> None:
         """Paste back over a sprite at (x, y) the static sprites of the types in cover set
         ``cover`` found in the cells it overlaps (``covered``: the cells holding any)."""
-        keys = game.cell_keys(x, y)
+        keys = state.cell_keys(x, y)
         if covered.isdisjoint(keys):
             return
-        block, cols, cells = self.block, game.cols, game.cells
+        block, cols, cells = self.block, state.cols, state.cells
         sprite_box = (max(x, 0), max(y, 0), x + block, y + block)
         for key in keys:
             if key in covered:

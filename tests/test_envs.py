@@ -149,7 +149,7 @@ def test_step_takes_the_integers_of_the_action_space_and_refuses_anything_else(e
             + re.escape(repr(action)),
             str(caught.value),
         )
-    assert env.game.tick == 0, "a refused action must not play a tick"
+    assert env.state.tick == 0, "a refused action must not play a tick"
 
 
 @pytest.mark.parametrize("render_mode", [*GVGAIEnv.metadata["render_modes"], None])
@@ -197,7 +197,7 @@ def test_start_game_is_the_state_a_seeded_reset_starts_from(env_id):
         for action in actions:
             env.step(int(action))
             game.step(env.compiled.actions[int(action)])
-            assert np.array_equal(env.game.symbolic(), game.symbolic())
-            assert (env.game.score, env.game.ended) == (game.score, game.ended)
+            assert np.array_equal(env.state.symbolic(), game.symbolic())
+            assert (env.state.score, env.state.ended) == (game.score, game.ended)
             if game.ended:
                 break

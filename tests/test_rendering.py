@@ -68,7 +68,7 @@ def reference_tile(game: str, stype: SpriteType, facing: tuple[int, int]) -> Til
 
 def reference_frame(env: GVGAIEnv) -> np.ndarray:
     """Every sprite pasted in type order, then creation order, clipped to the level."""
-    compiled, game, block = env.compiled, env.game, env.compiled.block
+    compiled, game, block = env.compiled, env.state, env.compiled.block
     rows, cols = env.size
     frame = np.zeros((rows * block, cols * block, 3), np.uint8)
     for stype in compiled.types:
@@ -125,7 +125,7 @@ def test_overlapping_sprites_of_one_type_are_drawn_later_one_on_top():
     overlaps = 0
     for step in range(40):
         assert np.array_equal(obs, reference_frame(env)), f"step {step}"
-        logs = sorted((s.y, s.x) for s in env.game.dynamic[log])
+        logs = sorted((s.y, s.x) for s in env.state.dynamic[log])
         overlaps += sum(
             a[0] == b[0] and 0 < b[1] - a[1] < 10 for a, b in zip(logs, logs[1:], strict=False)
         )
@@ -137,7 +137,7 @@ def test_a_one_pixel_move_of_the_ship_changes_only_its_pixels():
     env = tiny("solarfox", ONE_SHIP, obs_type="pixels")
     env.reset(seed=0)
     before, *_ = env.step(0)  # the ship stays put on its first tick (docs/engine.md, "Movement")
-    ship = env.game.avatar
+    ship = env.state.avatar
     x, y = ship.x, ship.y
     after, *_ = env.step(0)
     assert (ship.x, ship.y) == (x + 1, y)
@@ -154,7 +154,7 @@ def test_a_type_defined_later_covers_a_moving_sprite():
     actions = env.get_action_meanings()
     before, *_ = env.step(actions.index("UP"))  # turn towards the wall above
     obs, *_ = env.step(actions.index("USE"))
-    swords = env.game.dynamic[env.compiled.leaf_id("sword")]
+    swords = env.state.dynamic[env.compiled.leaf_id("sword")]
     assert [(s.x, s.y) for s in swords] == [(10, 0)]
     wall_cell = (slice(0, 10), slice(10, 20))
     assert np.array_equal(obs[wall_cell], before[wall_cell])
@@ -166,7 +166,7 @@ def test_the_avatar_shows_its_facing():
     actions = env.get_action_meanings()
     turned, *_ = env.step(actions.index("DOWN"))  # turns in place
     avatar = (slice(10, 20), slice(10, 20))
-    assert (env.game.avatar.x, env.game.avatar.y) == (10, 10)
+    assert (env.state.avatar.x, env.state.avatar.y) == (10, 10)
     assert not np.array_equal(first[avatar], turned[avatar])
 
 
@@ -197,7 +197,7 @@ def test_rendering_twice_gives_identical_bytes():
     env.reset(seed=3)
     for action in np.random.default_rng(3).integers(env.action_space.n, size=40):
         env.step(int(action))
-    game = env.game
+    game = env.state
     fresh = Renderer(env.compiled, env.size)
     assert fresh.render(game).tobytes() == fresh.render(game).tobytes()
     assert fresh.render(game).tobytes() == env.render().tobytes()
@@ -217,7 +217,7 @@ def test_a_frame_smaller_than_the_level_is_refused():
     env = tiny("zelda", SWORD_AT_WALL)
     env.reset(seed=0)
     with pytest.raises(ValueError, match="frame is 2x2"):
-        Renderer(env.compiled, (2, 2)).render(env.game)
+        Renderer(env.compiled, (2, 2)).render(env.state)
 
 
 def test_the_first_frame_of_a_level_is_reused_without_mixing_games():

@@ -141,7 +141,7 @@ def test_uninformed_search_finds_a_shortest_witness():
         state_key=state_key,
         tick_weight=1.0,
     )
-    verdict = search(env.unwrapped.game, domain, max_expansions=5_000, max_ticks=100)
+    verdict = search(env.unwrapped.state, domain, max_expansions=5_000, max_ticks=100)
     assert verdict.solvable
     assert [actions[a] for a in verdict.actions] == ["DOWN", "DOWN", "DOWN", "RIGHT", "RIGHT"]
     played, info = play_through_gymnasium(level, 0, verdict.actions)
