@@ -15,7 +15,7 @@ import pytest
 from helpers import ORIGINALS_MISSING, original_level
 
 import gvgai_py
-from gvgai_generators.solvability import solution_path
+from gvgai_generators.solvability.witnesses import solution_path
 from gvgai_py import Level
 from gvgai_py.envs import OUR_LEVELS as LEVELS_PER_GAME
 from gvgai_py.envs import builtin_level_path

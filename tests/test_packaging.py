@@ -12,6 +12,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DECOYS = ("generators", "agents", "levels")
+IMPORT_NAMES = {"gvgai_py": "gvgai_py", "generators": "gvgai_generators",
+                "agents": "gvgai_agents", "levels": "gvgai_levels"}
+"""The import name of each of the repository's top-level package folders."""
 
 
 def test_the_wheel_installs_only_import_names_that_begin_with_gvgai(tmp_path):
@@ -27,11 +30,16 @@ def test_the_wheel_installs_only_import_names_that_begin_with_gvgai(tmp_path):
                    check=True, capture_output=True, timeout=300)
     [wheel] = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        top_level = {name.split("/")[0] for name in archive.namelist()}
+        names = set(archive.namelist())
+    top_level = {name.split("/")[0] for name in names}
     modules = {name for name in top_level if not name.endswith(".dist-info")}
     assert modules == {"gvgai_py", "gvgai_generators", "gvgai_agents", "gvgai_levels"}
-    with zipfile.ZipFile(wheel) as archive:
-        assert "gvgai_levels/zelda/lvl0.txt" in archive.namelist()
+    assert "gvgai_levels/zelda/lvl0.txt" in names
+    # Every subpackage too: setuptools installs only the packages pyproject.toml lists.
+    packages = {"/".join((IMPORT_NAMES[init.parts[0]], *init.parts[1:]))
+                for folder in IMPORT_NAMES for init in
+                (path.relative_to(source) for path in (source / folder).rglob("__init__.py"))}
+    assert packages <= names, sorted(packages - names)
 
 
 @pytest.fixture

@@ -1,0 +1,3 @@
+from gvgai_generators.solvability.witnesses import main
+
+raise SystemExit(main())
