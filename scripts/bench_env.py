@@ -22,17 +22,22 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
+# The sibling script (``python scripts/bench_env.py`` puts scripts/ on the path): both read
+# the same reference folder.
+from fidelity import REFERENCE, missing_reference
+
 import gvgai_py
 from gvgai_py import GAMES
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "gvgai-reference"
+TIMING = "java_random_agent_timing.csv"
+TIMING_COLUMNS = "variant, game, total_cycles, wall_seconds_incl_build_reset"
 
 
 def java_rates(reference: Path) -> dict[str, float]:
     """End-to-end Java cycles/s per game (with-NIL random agent, build and reset included)."""
     cycles: dict[str, float] = {}
     seconds: dict[str, float] = {}
-    with open(reference / "java_random_agent_timing.csv") as f:
+    with open(reference / TIMING) as f:
         for row in csv.DictReader(f):
             if row["variant"] == "withNIL":
                 game = row["game"]
@@ -73,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     args = parser.parse_args(argv)
-    levels = args.reference / "levels"
-    if not levels.is_dir():
-        print(f"no reference levels in {levels}", file=sys.stderr)
+    missing = missing_reference(args.reference, GAMES, TIMING, TIMING_COLUMNS)
+    if missing:
+        print(f"bench_env.py: {missing}", file=sys.stderr)
         return 2
+    levels = args.reference / "levels"
     java = java_rates(args.reference)
     clock = CLOCKS[args.clock]
     print(f"steps/s ({args.clock} clock), random actions, resets included")

@@ -17,7 +17,7 @@ import argparse
 import csv
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,40 @@ from gvgai_py.engine import Game, LevelLayout
 from gvgai_py.engine.registry import compiled
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "gvgai-reference"
+"""The default ``--reference`` folder: ``levels/`` and the Java engine's CSV files."""
+ORIGINAL_LEVELS_URL = "https://github.com/GAIGResearch/GVGAI/tree/master/examples/gridphysics"
+STATISTICS = "java_random_agent_stats_B10.csv"
+STATISTICS_COLUMNS = "game, level, episodes, win_rate, score_mean, score_std, ticks_mean, ticks_std"
 JAVA_MAX_TICKS = 2000
+
+
+def missing_reference(reference: Path, games: Iterable[str], csv_name: str,
+                      csv_columns: str) -> str | None:
+    """What the ``--reference`` folder lacks, in one line that says where to get it, or None.
+
+    The folder holds ``levels/<game>_lvl<N>.txt``, the original GVGAI levels (GPL, so not
+    shipped with gvgai_py, but downloadable), and ``csv_name``, measurements of the Java
+    engine that are not published anywhere: whoever has them says where they are with
+    ``--reference``, whoever has not can make them with the Java framework.
+    """
+    levels = reference / "levels"
+    absent = [name for game in games for number in range(5)
+              if not (levels / (name := f"{game}_lvl{number}.txt")).is_file()]
+    problems = []
+    if absent:
+        problems.append(
+            f"{len(absent)} original GVGAI levels are missing from {levels} ({absent[0]}, ...): "
+            f"they are GPL and not shipped; download <game>_lvl<N>.txt from "
+            f"{ORIGINAL_LEVELS_URL} into that folder"
+        )
+    if not (reference / csv_name).is_file():
+        problems.append(
+            f"{reference / csv_name} is missing: the Java engine's random-agent measurements "
+            f"({csv_columns}), not shipped; make them with the Java GVGAI framework"
+        )
+    if not problems:
+        return None
+    return "; ".join(problems) + " (or pass --reference DIR)"
 
 
 @dataclass(frozen=True)
@@ -72,7 +105,7 @@ def play_random(level: Level, episodes: int, seed: Sequence[int]) -> dict[str, n
 
 def read_reference(reference: Path) -> dict[tuple[str, int], dict[str, Sample]]:
     rows = {}
-    with open(reference / "java_random_agent_stats_B10.csv") as f:
+    with open(reference / STATISTICS) as f:
         for row in csv.DictReader(f):
             n = int(row["episodes"])
             win = float(row["win_rate"])
@@ -102,15 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/fidelity.md"))
     parser.add_argument("--games", nargs="*", default=list(GAMES))
     args = parser.parse_args(argv)
-    if not (args.reference / "levels").is_dir():
-        print(f"no reference levels in {args.reference}", file=sys.stderr)
+    missing = missing_reference(args.reference, args.games, STATISTICS, STATISTICS_COLUMNS)
+    if missing:
+        print(f"fidelity.py: {missing}", file=sys.stderr)
         return 2
     java = read_reference(args.reference)
     lines = [
         "# Fidelity: random agent, ours vs the Java engine (block size 10, NIL included)",
         "",
         f"Ours: {args.episodes} episodes per level (seed {args.seed}); Java: 200 episodes "
-        "(`java_random_agent_stats_B10.csv`). Planning-track rules for both: a loss after tick "
+        f"(`{STATISTICS}`). Planning-track rules for both: a loss after tick "
         "2000. Cells show ours / Java and, in brackets, the difference in standard errors of "
         "the difference. Targets: score and length within 3 SE, win rate within 0.03 + 2 SE.",
         "",
