@@ -17,12 +17,12 @@ not produce.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from gvgai_generators.grid import UNREACHABLE, breadth_first
 from gvgai_py import Level
 from gvgai_py.engine.registry import compiled
 from gvgai_py.level import resolve_game
@@ -30,7 +30,6 @@ from gvgai_py.level import resolve_game
 WALL = "wall"
 GOAL_ROUTES = {"zelda": ("key", "goal"), "frogs": ("goal",), "boulderdash": ("exitdoor",)}
 """Sprite types the avatar must reach in turn to win (the nearest sprite of each)."""
-_STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
 Cell = tuple[int, int]
 """(row, col), 0-based, row 0 at the top."""
 
@@ -68,33 +67,22 @@ def level_features(level: Level) -> np.ndarray:
 
 def route_length(grid: list[list[set[str]]], start: Cell, route: tuple[str, ...]) -> float:
     """Steps from ``start`` to the nearest sprite of ``route[0]``, from there to the nearest of
-    ``route[1]``, and so on, never through a wall; NaN if a wall cuts the way."""
-    total = 0
-    here: Cell | None = start
+    ``route[1]``, and so on, never through a wall; NaN if a wall cuts the way. Of sprites
+    equally near, the first in reading order is the next leg's start."""
+    rows, cols = len(grid), len(grid[0])
+    walls = {r * cols + c for r, row in enumerate(grid) for c, cell in enumerate(row)
+             if WALL in cell}
+    total = 0.0
+    here = start[0] * cols + start[1]
     for target in route:
-        steps, here = _nearest(grid, here, target)
-        if here is None:
+        distance = breadth_first(rows, cols, [here], walls)
+        targets = [r * cols + c for r, row in enumerate(grid) for c, cell in enumerate(row)
+                   if target in cell]
+        steps, here = min(((distance[t], t) for t in targets), default=(UNREACHABLE, here))
+        if steps == UNREACHABLE:
             return float("nan")
         total += steps
-    return float(total)
-
-
-def _nearest(grid: list[list[set[str]]], start: Cell, target: str) -> tuple[int, Cell | None]:
-    """Breadth-first search: (steps, cell) of the nearest cell holding ``target``."""
-    rows, cols = len(grid), len(grid[0])
-    seen = {start}
-    queue = deque([(start, 0)])
-    while queue:
-        (r, c), steps = queue.popleft()
-        if target in grid[r][c]:
-            return steps, (r, c)
-        for dr, dc in _STEPS:
-            nr, nc = r + dr, c + dc
-            if 0 <= nr < rows and 0 <= nc < cols and (nr, nc) not in seen \
-                    and WALL not in grid[nr][nc]:
-                seen.add((nr, nc))
-                queue.append(((nr, nc), steps + 1))
-    return 0, None
+    return total
 
 
 # ------------------------------------------------------------------ projection

@@ -3,11 +3,17 @@
 A grid is a 2-D ``numpy`` array of single characters (dtype ``"<U1"``), indexed ``[row, col]``,
 holding a game's legend characters; :func:`to_level` turns it into a validated
 :class:`gvgai_py.Level`.
+
+Path distances come from one breadth-first search, :func:`breadth_first`, over flat cell indices
+(row * cols + col), the cells the planners and the solvability search work in;
+:func:`distances` is the same search over a grid's ``[row, col]`` cells.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import functools
+import math
+from collections.abc import Container, Iterable
 
 import numpy as np
 
@@ -16,7 +22,8 @@ from gvgai_py import Level
 Cell = tuple[int, int]
 """(row, col), 0-based, row 0 at the top."""
 
-_STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
+UNREACHABLE = math.inf
+"""The distance :func:`breadth_first` gives a cell that no source can reach."""
 
 
 def check_difficulty(difficulty: float) -> float:
@@ -49,21 +56,60 @@ def to_level(grid: np.ndarray, game: str) -> Level:
     return Level.from_string("\n".join("".join(row) for row in grid), game)
 
 
+@functools.cache
+def grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """For every flat cell of a rows x cols grid, its (move name, neighbour cell) pairs."""
+    moves = []
+    for cell in range(rows * cols):
+        row, col = divmod(cell, cols)
+        here = []
+        if col > 0:
+            here.append(("LEFT", cell - 1))
+        if col < cols - 1:
+            here.append(("RIGHT", cell + 1))
+        if row < rows - 1:
+            here.append(("DOWN", cell + cols))
+        if row > 0:
+            here.append(("UP", cell - cols))
+        moves.append(tuple(here))
+    return tuple(moves)
+
+
+def breadth_first(
+    rows: int, cols: int, sources: Iterable[int], blocked: Container[int]
+) -> list[float]:
+    """Steps from the nearest of ``sources`` to every flat cell of a rows x cols grid, moving
+    between 4-neighbours that are not ``blocked``.
+
+    Returns a list of length rows * cols: 0 at the sources (which count even when blocked: a
+    door, a diamond under attack, an avatar's cell), :data:`UNREACHABLE` where no source leads.
+    Moves are symmetric, so it is also the distance from every cell to the nearest source.
+    """
+    moves = grid_moves(rows, cols)
+    distance = [UNREACHABLE] * (rows * cols)
+    frontier = list(sources)
+    for source in frontier:
+        distance[source] = 0
+    steps = 0
+    while frontier:
+        steps += 1
+        reached = []
+        for cell in frontier:
+            for _, nxt in moves[cell]:
+                if distance[nxt] == UNREACHABLE and nxt not in blocked:
+                    distance[nxt] = steps
+                    reached.append(nxt)
+        frontier = reached
+    return distance
+
+
 def distances(passable: np.ndarray, start: Cell) -> np.ndarray:
     """Path lengths in 4-neighbour steps from ``start`` over ``passable`` cells (bool array);
-    -1 where unreachable. ``start`` counts as passable."""
+    -1 where unreachable. ``start`` counts as passable. (:func:`breadth_first` on the grid.)"""
     rows, cols = passable.shape
-    dist = np.full((rows, cols), -1, dtype=np.int64)
-    dist[start] = 0
-    queue = deque([start])
-    while queue:
-        r, c = queue.popleft()
-        for dr, dc in _STEPS:
-            nr, nc = r + dr, c + dc
-            if 0 <= nr < rows and 0 <= nc < cols and passable[nr, nc] and dist[nr, nc] < 0:
-                dist[nr, nc] = dist[r, c] + 1
-                queue.append((nr, nc))
-    return dist
+    blocked = set(np.flatnonzero(~passable).tolist())
+    flat = np.array(breadth_first(rows, cols, [start[0] * cols + start[1]], blocked))
+    return np.where(np.isinf(flat), -1, flat).astype(np.int64).reshape(rows, cols)
 
 
 def cells(mask: np.ndarray) -> list[Cell]:

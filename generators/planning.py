@@ -7,12 +7,12 @@ plans the avatar's part of each tick against the recorded positions, without clo
 for every move.
 
 Planners and the search of :mod:`generators.solvability` both see a level as flat cell indices
-(row * cols + col): :func:`cells_of` and :func:`grid_moves`.
+(row * cols + col): :func:`cells_of` here, :func:`generators.grid.grid_moves` and
+:func:`generators.grid.breadth_first` for moves and distances.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from gvgai_py.engine import Game
@@ -61,22 +61,3 @@ def cells_of(game: Game, *type_names: str) -> set[int]:
                 for sprite in game.dynamic[tid]:
                     found.update(game.cell_keys(sprite.x, sprite.y))
     return found
-
-
-@functools.cache
-def grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
-    """For every flat cell of a rows x cols grid, its (move name, neighbour cell) pairs."""
-    moves = []
-    for cell in range(rows * cols):
-        row, col = divmod(cell, cols)
-        here = []
-        if col > 0:
-            here.append(("LEFT", cell - 1))
-        if col < cols - 1:
-            here.append(("RIGHT", cell + 1))
-        if row < rows - 1:
-            here.append(("DOWN", cell + cols))
-        if row > 0:
-            here.append(("UP", cell - cols))
-        moves.append(tuple(here))
-    return tuple(moves)

@@ -28,7 +28,8 @@ from __future__ import annotations
 import heapq
 import itertools
 
-from gvgai_generators.planning import Plan, cells_of, game_over, grid_moves, without_avatar
+from gvgai_generators.grid import grid_moves
+from gvgai_generators.planning import Plan, cells_of, game_over, without_avatar
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from gvgai_generators.planning import cells_of, grid_moves
-from gvgai_generators.solvability.core import UNREACHABLE, Option, SearchDomain, play_actions
+from gvgai_generators.grid import UNREACHABLE, grid_moves
+from gvgai_generators.planning import cells_of
+from gvgai_generators.solvability.core import Option, SearchDomain, play_actions
 from gvgai_generators.solvability.walking import (
     avatar_cell,
-    distances,
     downhill_move,
     oriented_step,
+    steps_from,
 )
 from gvgai_py.engine import Game
 
@@ -63,7 +64,7 @@ class WalkEstimate:
     def __init__(self, game: Game, walls: set[int], falls: set[int], near_enemies: set[int]):
         self.game, self.walls, self.falls = game, walls, falls
         self.here = avatar_cell(game)
-        self.safe = distances(game, [self.here], walls | falls | near_enemies)
+        self.safe = steps_from(game, [self.here], walls | falls | near_enemies)
         self._past_enemies: list[float] | None = None
         """Walking distances that ignore the enemies, computed when a goal first needs them."""
 
@@ -71,7 +72,7 @@ class WalkEstimate:
         if self.safe[goal] < UNREACHABLE:
             return self.safe[goal]
         if self._past_enemies is None:
-            self._past_enemies = distances(self.game, [self.here], self.walls | self.falls)
+            self._past_enemies = steps_from(self.game, [self.here], self.walls | self.falls)
         if self._past_enemies[goal] < UNREACHABLE:
             return self._past_enemies[goal] + ENEMY_DETOUR
         cols = self.game.cols
@@ -96,7 +97,7 @@ class Boulderdash:
         self.actions = compiled.actions
         self.rows, self.cols = start.rows, start.cols
         self.moves = grid_moves(self.rows, self.cols)
-        self.ever_reachable = distances(start, [avatar_cell(start)], self.walls)
+        self.ever_reachable = steps_from(start, [avatar_cell(start)], self.walls)
 
     # ------------------------------------------------------------------ hazards
     def falls(self, game: Game) -> set[int]:
@@ -139,7 +140,7 @@ class Boulderdash:
         def walk(game: Game) -> list[str]:
             played: list[str] = []
             while len(played) < limit and avatar_cell(game) != target:
-                distance = distances(game, [target], self.danger(game))
+                distance = steps_from(game, [target], self.danger(game))
                 move = downhill_move(game, distance, avatar_cell(game))
                 if move is None:
                     break
@@ -152,7 +153,7 @@ class Boulderdash:
 
     def options(self, game: Game) -> list[Option]:
         """Walks to the ``nearest`` reachable targets, then every primitive action."""
-        distance = distances(game, [avatar_cell(game)], self.danger(game))
+        distance = steps_from(game, [avatar_cell(game)], self.danger(game))
         reachable = sorted(
             (distance[t], t) for t in self.targets(game) if distance[t] < UNREACHABLE
         )

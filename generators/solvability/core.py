@@ -8,11 +8,11 @@ key); it returns a :class:`Verdict`, whose actions replay through the Gymnasium 
 from __future__ import annotations
 
 import heapq
-import math
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from gvgai_generators.grid import UNREACHABLE
 from gvgai_py.engine import Game
 from gvgai_py.envs import GVGAIEnv
 from gvgai_py.level import Level
@@ -20,11 +20,6 @@ from gvgai_py.level import Level
 Option = Callable[[Game], list[str]]
 """Plays some ticks on the game it is given (in place) and returns the action names it played;
 an empty list means the option does not apply. It stops as soon as the game ends."""
-
-UNREACHABLE = math.inf
-"""A heuristic's value for a state that can never win (the search drops it), and the distance
-to a cell that cannot be reached."""
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -56,6 +51,7 @@ class SearchDomain:
 
     ``priority = heuristic(state) + tick_weight * ticks played``: a small ``tick_weight`` makes
     the search greedy (fast, long witnesses), a weight of 1 with a heuristic in ticks is A*.
+    A heuristic of ``UNREACHABLE`` (infinity) says that the state can never win: it is dropped.
     """
 
     options: Callable[[Game], Sequence[Option]]

@@ -11,7 +11,7 @@ from collections.abc import Hashable
 
 from gvgai_generators.planning import cells_of
 from gvgai_generators.solvability.core import Option, SearchDomain, play_actions
-from gvgai_generators.solvability.walking import avatar_cell, distances
+from gvgai_generators.solvability.walking import avatar_cell, steps_from
 from gvgai_py.engine import Game
 
 TICK_WEIGHT = 0.01
@@ -20,7 +20,7 @@ TICK_WEIGHT = 0.01
 
 def domain(start: Game) -> SearchDomain:
     """The heuristic is the walking distance to the goal around the trees."""
-    to_goal = distances(start, cells_of(start, "goal"), cells_of(start, "wall"))
+    to_goal = steps_from(start, cells_of(start, "goal"), cells_of(start, "wall"))
     actions = start.compiled.actions
 
     def heuristic(game: Game) -> float:

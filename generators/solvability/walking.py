@@ -1,14 +1,14 @@
 """The avatar on the grid, for the search domains: where it is, where it faces, how it walks.
 
-Cells are flat indices (row * cols + col), as in :mod:`generators.planning`.
+Cells are flat indices (row * cols + col), as in :mod:`generators.planning`; distances between
+them come from :func:`generators.grid.breadth_first`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gvgai_generators.planning import grid_moves
-from gvgai_generators.solvability.core import UNREACHABLE
+from gvgai_generators.grid import breadth_first, grid_moves
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -38,28 +38,10 @@ def avatar_cell(game: Game) -> int:
     return row * game.cols + col
 
 
-def distances(game: Game, targets: Iterable[int], blocked: set[int]) -> list[float]:
-    """Steps from every cell to the nearest target, moving between cells not ``blocked``.
-
-    Returns a flat list of length rows * cols; ``UNREACHABLE`` where no target can be reached.
-    Targets count as reachable even when blocked (a door, a diamond under attack).
-    """
-    moves = grid_moves(game.rows, game.cols)
-    distance = [UNREACHABLE] * (game.rows * game.cols)
-    frontier = list(targets)
-    for target in frontier:
-        distance[target] = 0
-    steps = 0
-    while frontier:
-        steps += 1
-        reached = []
-        for cell in frontier:
-            for _, nxt in moves[cell]:
-                if distance[nxt] == UNREACHABLE and nxt not in blocked:
-                    distance[nxt] = steps
-                    reached.append(nxt)
-        frontier = reached
-    return distance
+def steps_from(game: Game, sources: Iterable[int], blocked: set[int]) -> list[float]:
+    """:func:`generators.grid.breadth_first` on ``game``'s grid: steps from the nearest of
+    ``sources`` to every cell, never entering a ``blocked`` cell (sources count even so)."""
+    return breadth_first(game.rows, game.cols, sources, blocked)
 
 
 def downhill_move(game: Game, distance: list[float], here: int) -> str | None:

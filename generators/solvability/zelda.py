@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from gvgai_generators.grid import UNREACHABLE
 from gvgai_generators.planning import cells_of
-from gvgai_generators.solvability.core import UNREACHABLE, Option, SearchDomain, play_actions
+from gvgai_generators.solvability.core import Option, SearchDomain, play_actions
 from gvgai_generators.solvability.walking import (
     MOVES,
     avatar_cell,
-    distances,
     facing,
     oriented_step,
+    steps_from,
 )
 from gvgai_py.engine import Game
 
@@ -26,8 +27,8 @@ def domain(start: Game) -> SearchDomain:
     walls = cells_of(start, "wall")
     doors = cells_of(start, "goal")
     keys = cells_of(start, "key")
-    to_door = distances(start, doors, walls)
-    to_key = distances(start, keys, walls | doors)
+    to_door = steps_from(start, doors, walls)
+    to_key = steps_from(start, keys, walls | doors)
     key_to_door = min((to_door[k] for k in keys), default=UNREACHABLE)
     has_key = set(start.compiled.leaf_ids("withkey"))
     enemies = start.compiled.leaf_ids("enemy")
