@@ -3,7 +3,9 @@
 ``import gvgai_py`` registers the Gymnasium ids ``gvgai/Zelda-v0``, ``gvgai/Frogs-v0``,
 ``gvgai/Boulderdash-v0`` and ``gvgai/Solarfox-v0`` (our levels, a file, or a level source), and
 ``gvgai/<Game>-pcg-v0``, the same games on generated levels (``level="pcg"``), for tools that
-take only an id: ``gym.make("gvgai/Zelda-pcg-v0", difficulty=0.5)``.
+take only an id: ``gym.make("gvgai/Zelda-pcg-v0", difficulty=0.5)``. ``gvgai/VGDL-v0`` plays any
+game of a VGDL file within the engine's ontology on a level file:
+``gym.make("gvgai/VGDL-v0", game_file=PATH, level_file=PATH)`` (see ``gvgai_py.vgdl``).
 """
 
 import gymnasium
@@ -11,7 +13,7 @@ import gymnasium
 from gvgai_py.games import GAMES
 from gvgai_py.level import Level, LevelError
 
-__all__ = ["ENV_IDS", "GAMES", "PCG_ENV_IDS", "Level", "LevelError", "env_id"]
+__all__ = ["ENV_IDS", "GAMES", "PCG_ENV_IDS", "VGDL_ENV_ID", "Level", "LevelError", "env_id"]
 __version__ = "0.1.0"
 
 
@@ -40,3 +42,6 @@ def _register(level_source: str | None = None) -> tuple[str, ...]:
 
 ENV_IDS = _register()
 PCG_ENV_IDS = _register(GENERATED)
+VGDL_ENV_ID = "gvgai/VGDL-v0"
+if VGDL_ENV_ID not in gymnasium.registry:
+    gymnasium.register(VGDL_ENV_ID, entry_point="gvgai_py.vgdl:make_env")

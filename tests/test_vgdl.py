@@ -309,3 +309,48 @@ def test_eos_is_no_sprite_type_name():
     text = with_line(GAME, "gem > Resource", "EOS > Resource")
     assert error_of(text).startswith(f"<string>:{line_of(text, 'EOS > Resource')}:9: ")
     assert "'EOS' names no sprite type" in error_of(text)
+
+
+# ---------------------------------------------------------------------- gvgai/VGDL-v0
+
+
+def write_game(folder, level: str = "wwwww\nwA.ew\nwwwww\n"):
+    game_file, level_file = folder / "mygame.txt", folder / "level.txt"
+    game_file.write_text(textwrap.dedent(GAME))
+    level_file.write_text(level)
+    return game_file, level_file
+
+
+def test_gym_make_plays_a_vgdl_file_on_a_level_file(tmp_path):
+    import gymnasium as gym
+    from gymnasium.utils.env_checker import check_env
+
+    from gvgai_py import VGDL_ENV_ID
+
+    game_file, level_file = write_game(tmp_path)
+    env = gym.make(VGDL_ENV_ID, game_file=str(game_file), level_file=level_file)
+    check_env(env.unwrapped)
+    obs, _ = env.reset(seed=0)
+    # Channels: wall, floor, avatar, fast, slow, slash, gem (the file's leaves, wall first).
+    assert obs.shape == (7, 3, 5)
+    assert env.unwrapped.get_action_meanings() == ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"]
+    # RIGHT twice: the avatar faces right, steps onto the floor, then onto the fast enemy.
+    env.step(3)
+    _, reward, terminated, _, info = env.step(3)
+    assert (reward, terminated, info["lost"]) == (-1.5, True, True)
+    ascii_env = gym.make(VGDL_ENV_ID, game_file=game_file, level_file=level_file,
+                         obs_type="ascii")
+    assert ascii_env.reset(seed=0)[0] == "wwwww\nwA.ew\nwwwww"
+
+
+def test_gym_make_reports_a_bad_file_or_level(tmp_path):
+    import gymnasium as gym
+
+    from gvgai_py import VGDL_ENV_ID, LevelError
+
+    game_file, level_file = write_game(tmp_path, level="wwwww\nwA.zw\n")
+    with pytest.raises(LevelError, match="unknown character 'z'"):
+        gym.make(VGDL_ENV_ID, game_file=game_file, level_file=level_file)
+    game_file.write_text(textwrap.dedent(with_line(GAME, "stepBack", "stepForward")))
+    with pytest.raises(VGDLError, match=rf"^{game_file}:\d+:\d+: effect 'stepForward'"):
+        gym.make(VGDL_ENV_ID, game_file=game_file, level_file=level_file)
