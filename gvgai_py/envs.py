@@ -12,8 +12,9 @@ Actions: ``Discrete``; 0 is NIL, then GVGAI-Gym's order USE, LEFT, RIGHT, DOWN, 
     for games that have it). ``env.unwrapped.get_action_meanings()`` lists them.
 Reward: the change in game score. ``info``: ``score`` (cumulative), ``won``, ``lost``, ``ticks``
     (ticks played), ``level_seed`` (for generated levels).
-Episode end: ``terminated`` on a win or a loss. ``truncated`` after ``max_steps`` steps (2000, as
-    GVGAI-Gym), with no loss flag; the Java planning track instead ends tick 2000 as a loss.
+Episode end: ``terminated`` on a win or a loss. ``truncated`` after ``max_steps`` steps
+    (:data:`MAX_STEPS`, as GVGAI-Gym), with no loss flag; the Java planning track instead ends
+    the game as a loss at that tick.
 Render modes: ``"rgb_array"`` (the pixel frame, enlarged ``render_scale`` times, default 1),
     ``"human"`` (a pygame window, ``render_scale`` default 4, with game, level, score and tick
     under the frame and the outcome once the episode ends), ``"ansi"`` (the ``"ascii"`` text).
@@ -43,7 +44,9 @@ from gvgai_py.rendering import Renderer, Window, status_line, upscale
 LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
 OUR_LEVELS = 5
 MAX_STEPS = 2000
-"""Steps before an episode is truncated (GVGAI-Gym's limit)."""
+"""Steps before an episode is truncated: GVGAI's limit on a game's length (the Java class
+``core.competition.CompetitionParameters``, ``MAX_TIMESTEPS``), which GVGAI-Gym truncates at and
+the planning track ends as a loss. The one place this number is written."""
 LAYOUTS_KEPT = 64
 """Level layouts :func:`level_layout` keeps per process (a few prefetched levels per env)."""
 LEVEL_SOURCE_GROUP = "gvgai_py.level_sources"

@@ -27,13 +27,13 @@ from tqdm import tqdm
 from gvgai_py import GAMES, Level
 from gvgai_py.engine import Game, LevelLayout
 from gvgai_py.engine.registry import compiled
+from gvgai_py.envs import MAX_STEPS
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "gvgai-reference"
 """The default ``--reference`` folder: ``levels/`` and the Java engine's CSV files."""
 ORIGINAL_LEVELS_URL = "https://github.com/GAIGResearch/GVGAI/tree/master/examples/gridphysics"
 STATISTICS = "java_random_agent_stats_B10.csv"
 STATISTICS_COLUMNS = "game, level, episodes, win_rate, score_mean, score_std, ticks_mean, ticks_std"
-JAVA_MAX_TICKS = 2000
 
 
 def missing_reference(reference: Path, games: Iterable[str], csv_name: str,
@@ -91,9 +91,9 @@ def play_random(level: Level, episodes: int, seed: Sequence[int]) -> dict[str, n
     wins, scores, ticks = np.zeros(episodes), np.zeros(episodes), np.zeros(episodes)
     for episode, episode_seed in enumerate(seeds):
         game_rng, agent_rng = (np.random.default_rng(s) for s in episode_seed.spawn(2))
-        state = Game(layout, game_rng, max_ticks=JAVA_MAX_TICKS)
+        state = Game(layout, game_rng, max_ticks=MAX_STEPS)
         actions = game.actions
-        choices = agent_rng.integers(len(actions), size=JAVA_MAX_TICKS + 1)
+        choices = agent_rng.integers(len(actions), size=MAX_STEPS + 1)
         while not state.ended:
             state.step(actions[choices[state.tick]])
         # Java reports a win with a non-positive score as 1 (Game.handleResult).
@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         "# Fidelity: random agent, ours vs the Java engine (block size 10, NIL included)",
         "",
         f"Ours: {args.episodes} episodes per level (seed {args.seed}); Java: 200 episodes "
-        f"(`{STATISTICS}`). Planning-track rules for both: a loss after tick "
-        "2000. Cells show ours / Java and, in brackets, the difference in standard errors of "
+        f"(`{STATISTICS}`). Planning-track rules for both: a loss after tick {MAX_STEPS}. "
+        "Cells show ours / Java and, in brackets, the difference in standard errors of "
         "the difference. Targets: score and length within 3 SE, win rate within 0.03 + 2 SE.",
         "",
         "Regenerate with `python scripts/fidelity.py`.",

@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from gvgai_py import GAMES, Level, env_id
 from gvgai_py.engine.registry import compiled
+from gvgai_py.envs import MAX_STEPS
 
 REPO = Path(__file__).resolve().parents[1]
 ORIGINAL_LEVELS = Path(
@@ -63,7 +64,7 @@ def game_of(level: Path) -> str:
     return level.parent.name if level.parent.name in GAMES else level.name.split("_lvl")[0]
 
 
-def level_file_env(level: Path, max_steps: int = 2000) -> gym.Env:
+def level_file_env(level: Path, max_steps: int = MAX_STEPS) -> gym.Env:
     """The environment of the level file ``level``, without gymnasium's wrappers."""
     return gym.make(env_id(game_of(level)), level=str(level), max_steps=max_steps).unwrapped
 
