@@ -77,6 +77,7 @@ IGNORED_SPRITE_PARAMETERS: dict[str, str] = {
     "draw_arrow": "an arrow drawn on oriented sprites",
     "hidden": "leaves the type out of Java's observation lists; our observations show all types",
     "invisible": "leaves the sprite out of the drawing",
+    "portal": "files the type under portals in Java's observation lists (Door sets it)",
 }
 """Sprite parameters that change only how a game looks, read and dropped (Java: fields of
 ``core.vgdl.VGDLSprite`` used by ``draw`` and ``ForwardModel``'s observation lists)."""
@@ -304,8 +305,8 @@ class _Reader:
             while open_lines and open_lines[-1].indent >= line.indent:
                 open_lines.pop()
             if not open_lines:
-                self.fail(line.first, "only the game line may be this little indented; "
-                          f"indent this line under the game line {root.first.line}")
+                self.fail(line.first, "indent this line more than the game line (line "
+                          f"{root.first.line}): everything else is nested under it")
             parent = open_lines[-1]
             if parent.children and parent.children[0].indent != line.indent:
                 sibling = parent.children[0].first
@@ -358,11 +359,13 @@ class _Reader:
             self.fail(token, f"expected parameter=value, got {token.text!r}")
         return _Param(name, value, token)
 
-    def _params(self, tokens: list[_Token]) -> list[_Param]:
+    def _params(self, tokens: list[_Token], ignored: typing.Container[str] = ()) -> list[_Param]:
+        """The parameters of one line. One given twice is an error, unless it is ``ignored``
+        anyway (some GVGAI games repeat ``hidden`` or ``shrinkfactor``; Java keeps the last)."""
         params = [self._param(token) for token in tokens]
         seen: dict[str, _Param] = {}
         for param in params:
-            if param.name in seen:
+            if param.name in seen and param.name not in ignored:
                 self.fail(param.token, f"parameter {param.name!r} given twice on this line")
             seen[param.name] = param
         return params
@@ -380,7 +383,8 @@ class _Reader:
         if len(words) > 1:
             self.fail(words[1], f"a sprite type has one class; {words[0].text!r} is already "
                       f"given, so {words[1].text!r} is not expected")
-        params = self._params([t for t in tokens[2:] if "=" in t.text])
+        params = self._params([t for t in tokens[2:] if "=" in t.text],
+                              IGNORED_SPRITE_PARAMETERS)
         children = [self._sprite_entry(child) for child in line.children]
         return _SpriteEntry(name.text, name, words[0] if words else None, params, children)
 

@@ -102,6 +102,8 @@ def test_the_sprite_tree_keeps_the_files_nesting_and_its_parameters_are_typed():
     assert by_name["slash"].params == {"limit": 3, "singleton": True}
     # Drawing-only parameters (img, hidden, color) are dropped.
     assert by_name["floor"].params == {}
+    repeated = with_line(GAME, "hidden=True", "hidden=True hidden=False")
+    assert parse(repeated) == parse(GAME)
 
 
 def test_leaves_inherit_their_groups_class_and_parameters_when_compiled():
@@ -269,6 +271,9 @@ def test_indentation_that_matches_no_sibling_is_an_error():
     error = error_of(text)
     assert error.startswith(f"<string>:{line_of(text, 'slash > Flicker')}:7: "), error
     assert "indented 6 columns" in error
+    assert error_of("BasicGame\nSpriteSet\n").startswith(
+        "<string>:2:1: indent this line more than the game line (line 1)"
+    )
 
 
 def test_errors_in_a_file_name_the_file(tmp_path):
