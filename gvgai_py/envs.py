@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import functools
 import operator
+import os
 from collections.abc import Callable
 from importlib import resources
 from importlib.metadata import entry_points
@@ -42,6 +43,8 @@ from gvgai_py.level import Level, resolve_game
 from gvgai_py.rendering import Renderer, Window, status_line, upscale
 
 LevelSpec = int | str | Path | Level | Callable[[np.random.Generator], Level]
+"""What ``GVGAIEnv(game, level=...)`` accepts (see :meth:`GVGAIEnv.__init__`)."""
+OBS_TYPES = ("symbolic", "ascii", "pixels")
 OUR_LEVELS = 5
 MAX_STEPS = 2000
 """Steps before an episode is truncated: GVGAI's limit on a game's length (the Java class
@@ -85,7 +88,10 @@ def named_level_source(name: str, game: str, **kwargs: Any) -> LevelSource:
     """Build the level source registered under ``name`` (an entry point) for ``game``."""
     found = entry_points(group=LEVEL_SOURCE_GROUP, name=name)
     if not found:
-        raise ValueError(f"level file {name!r} not found and no level source has that name")
+        raise ValueError(
+            f"no level source named {name!r} (a level file's path holds a separator or ends in "
+            f".txt: './{name}')"
+        )
     return next(iter(found)).load()(game, **kwargs)
 
 
@@ -155,62 +161,37 @@ class GVGAIEnv(gym.Env):
         render_scale: int | None = None,
         **level_source_kwargs: Any,
     ) -> None:
+        """``level``: an index of our levels, a level file (a ``Path``, or a ``str`` that
+        :func:`looks_like_path`), a :class:`Level`, the name of a level source (``"pcg"``, which
+        takes ``level_source_kwargs``) or a callable level source (see :class:`LevelSource`).
+        ``size``: the observation's (rows, cols); by default the fixed level's size or a level
+        source's ``max_size``, and required for a callable without one."""
         self.description = resolve_game(game)
         self.game_name = self.description.name
         self.compiled = compiled(self.description)
-        if obs_type not in ("symbolic", "ascii", "pixels"):
-            raise ValueError(
-                f"obs_type must be 'symbolic', 'ascii' or 'pixels', got {obs_type!r}"
-            )
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
-        if max_steps <= 0:
-            raise ValueError(f"max_steps must be positive, got {max_steps}")
+        _check_settings(obs_type, render_mode, max_steps)
         self.obs_type = obs_type
         self.max_steps = max_steps
         self.render_mode = render_mode
-        self.render_scale = render_scale or (4 if render_mode == "human" else 1)
-        if self.render_scale < 1:
-            raise ValueError(f"render_scale must be at least 1, got {render_scale}")
+        self.render_scale = _render_scale(render_mode, render_scale)
         self.level_label = _level_label(level)
         """How the status line of the human window names the level (``"level 2"``, a file name)."""
-        self._level_source: Callable[[np.random.Generator], Level] | None = None
-        if isinstance(level, str) and not Path(level).exists():
-            level = named_level_source(level, self.game_name, **level_source_kwargs)
-            size = size or level.max_size
-        elif level_source_kwargs:
-            raise TypeError(f"unexpected arguments {sorted(level_source_kwargs)}")
-        if callable(level) and not isinstance(level, Level):
-            self._level_source = level
-            if size is None:
-                raise ValueError("size=(rows, cols) is required with a level generator")
-            self.level: Level | None = None
-        else:
-            self.level = load_level(self.game_name, level)
+        self._level_source = _level_source(level, self.game_name, level_source_kwargs)
+        self.level: Level | None = (
+            None if self._level_source is not None else load_level(self.game_name, level)
+        )
+        """The fixed level, or the level source's level of the current episode."""
         self._layout = None if self.level is None else self._layout_of(self.level)
-        self.size = tuple(size) if size is not None else (self.level.height, self.level.width)
+        self.size = self._observation_size(size)
         if self.level is not None:
             self._check_fits(self.level)
         self.channel_names = tuple(t.name for t in self.compiled.types)
         self.action_space = spaces.Discrete(len(self.compiled.actions))
-        rows, cols = self.size
-        block = self.compiled.block
         self._renderer = None
         if obs_type == "pixels" or render_mode in ("rgb_array", "human"):
             self._renderer = Renderer(self.compiled, self.size)
         self._window = None
-        if obs_type == "symbolic":
-            self.observation_space = spaces.Box(
-                0, 1, (len(self.channel_names), rows, cols), dtype=np.uint8
-            )
-        elif obs_type == "pixels":
-            self.observation_space = spaces.Box(
-                0, 255, (rows * block, cols * block, 3), dtype=np.uint8
-            )
-        else:
-            self.observation_space = spaces.Text(
-                max_length=rows * (cols + 1), min_length=0, charset=self._ascii_charset()
-            )
+        self.observation_space = self._observation_space()
         self._build_ascii_tables()
         self.state: Game | None = None
         """The episode in play, None before the first reset (:attr:`game_name` names the
@@ -371,6 +352,26 @@ class GVGAIEnv(gym.Env):
     def _layout_of(self, level: Level) -> LevelLayout:
         return level_layout(self.compiled, level.rows)
 
+    def _observation_size(self, size: tuple[int, int] | None) -> tuple[int, int]:
+        """``size`` as given, else the fixed level's size or the level source's ``max_size``."""
+        if size is None and self.level is not None:
+            return (self.level.height, self.level.width)
+        size = size or getattr(self._level_source, "max_size", None)
+        if size is None:
+            raise ValueError("size=(rows, cols) is required with a level generator")
+        return tuple(size)
+
+    def _observation_space(self) -> spaces.Space:
+        rows, cols = self.size
+        if self.obs_type == "symbolic":
+            return spaces.Box(0, 1, (len(self.channel_names), rows, cols), dtype=np.uint8)
+        if self.obs_type == "pixels":
+            block = self.compiled.block
+            return spaces.Box(0, 255, (rows * block, cols * block, 3), dtype=np.uint8)
+        return spaces.Text(
+            max_length=rows * (cols + 1), min_length=0, charset=self._ascii_charset()
+        )
+
     def _check_fits(self, level: Level) -> None:
         rows, cols = self.size
         if level.height > rows or level.width > cols:
@@ -398,10 +399,50 @@ class GVGAIEnv(gym.Env):
         return "".join(sorted(set(self.compiled.legend) | symbols | {" ", "\n", "?"}))
 
 
+def looks_like_path(level: str) -> bool:
+    """Whether a ``str`` level names a file: it holds a path separator or ends in ``.txt``.
+    Any other word names a level source, whatever files the working directory holds, so that
+    a file named ``pcg`` there never changes what ``level="pcg"`` means (``"./pcg"`` is that
+    file)."""
+    separators = {"/", os.sep, os.altsep} - {None}
+    return any(sep in level for sep in separators) or level.lower().endswith(".txt")
+
+
+def _check_settings(obs_type: str, render_mode: str | None, max_steps: int) -> None:
+    if obs_type not in OBS_TYPES:
+        raise ValueError(f"obs_type must be 'symbolic', 'ascii' or 'pixels', got {obs_type!r}")
+    if render_mode is not None and render_mode not in GVGAIEnv.metadata["render_modes"]:
+        raise ValueError(f"render_mode must be one of {GVGAIEnv.metadata['render_modes']}")
+    if max_steps <= 0:
+        raise ValueError(f"max_steps must be positive, got {max_steps}")
+
+
+def _render_scale(render_mode: str | None, render_scale: int | None) -> int:
+    """``render_scale``, by default 4 for a window and 1 for frames."""
+    scale = render_scale or (4 if render_mode == "human" else 1)
+    if scale < 1:
+        raise ValueError(f"render_scale must be at least 1, got {render_scale}")
+    return scale
+
+
+def _level_source(
+    level: LevelSpec, game: str, kwargs: dict[str, Any]
+) -> Callable[[np.random.Generator], Level] | None:
+    """The level source that ``level`` names or is; None for a fixed level, which takes no
+    keyword arguments."""
+    if isinstance(level, str) and not looks_like_path(level):
+        return named_level_source(level, game, **kwargs)
+    if kwargs:
+        raise TypeError(f"unexpected arguments {sorted(kwargs)}")
+    if callable(level) and not isinstance(level, Level):
+        return level
+    return None
+
+
 def _level_label(level: LevelSpec) -> str:
     if isinstance(level, (int, np.integer)) and not isinstance(level, bool):
         return f"level {int(level)}"
-    if isinstance(level, Path) or (isinstance(level, str) and Path(level).exists()):
+    if isinstance(level, Path) or (isinstance(level, str) and looks_like_path(level)):
         return Path(level).name
     if isinstance(level, str):
         return f"{level} level"

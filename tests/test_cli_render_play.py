@@ -75,7 +75,7 @@ def test_play_records_a_headless_session_and_replay_reproduces_it(tmp_path):
     [
         (["render", "pacman"], "unknown game 'pacman'"),
         (["render", "zelda", "--level", "7"], "level index must be 0-4"),
-        (["render", "zelda", "--level", "missing.txt"], "level file 'missing.txt' not found"),
+        (["render", "zelda", "--level", "missing.txt"], "missing.txt: cannot read the level file"),
         (["render", "zelda", "--level", "0", "1"], "several levels need --grid"),
         (["render", "frogs", "--out", "."], ". is a folder, not a file"),
         (["play", "pacman", "--max-frames", "1"], "unknown game 'pacman'"),
