@@ -8,12 +8,20 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-# torch is pinned and installed first: an unpinned torch (pulled in by stable-baselines3)
-# would download a multi-GB CUDA build; 2.13.0 is the CPU wheel on this machine image.
+# torch is installed first, so that stable-baselines3 does not pull in a build of pip's
+# choosing. Which build TORCH is depends on where pip finds it: PyPI's Linux wheel is the CUDA
+# build (several GB); the development machine's wheel folder holds the CPU one. TORCH_INDEX
+# picks PyTorch's own index instead, e.g.
+#   make TORCH_INDEX=https://download.pytorch.org/whl/cpu      (CPU only)
+#   make TORCH_INDEX=https://download.pytorch.org/whl/cu124    (CUDA 12.4)
+# and TORCH another requirement (make TORCH=torch for the newest).
+TORCH ?= torch==2.13.0
+TORCH_INDEX ?=
+
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet '$(TORCH)' $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
