@@ -45,7 +45,8 @@ from stable_baselines3.common.vec_env import SubprocVecEnv
 from gvgai_agents.config import A2C_ROLLOUT, TrainConfig
 from gvgai_agents.train import FAST_START_METHOD, Levels, new_model
 from gvgai_generators import GENERATORS, MAX_TRIES, draws
-from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource, quiet_collector
+from gvgai_generators.generator_process import quiet_collector
+from gvgai_generators.pcg import PREFETCH, PREFETCH_FIXED, PCGLevelSource
 from gvgai_py import Level, env_id
 
 DIFFICULTIES = (0.0, 0.25, 0.5, 0.75, 1.0)

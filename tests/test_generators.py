@@ -27,12 +27,13 @@ from gvgai_generators import (
     UnsolvableLevelError,
     generate,
     generate_verified,
+    generator_process,
     level_key,
     max_size,
-    pcg,
 )
+from gvgai_generators.generator_process import GeneratorProcess, serve
 from gvgai_generators.grid import distances
-from gvgai_generators.pcg import GeneratorProcess, PCGLevelSource, make_env, serve
+from gvgai_generators.pcg import PCGLevelSource, make_env
 from gvgai_generators.solvability import replay
 from gvgai_py import Level
 from gvgai_py.envs import LEVEL_SOURCE_GROUP, named_level_source
@@ -308,7 +309,7 @@ def test_serve_answers_each_request_with_a_level_or_why_there_is_none(monkeypatc
             raise UnsolvableLevelError("no winnable level")
         return generate_verified(game, difficulty, seed)[0]
 
-    monkeypatch.setattr(pcg, "cached_level", draw)
+    monkeypatch.setattr(generator_process, "cached_level", draw)
     replies = io.StringIO()
     serve("zelda", ["0 0.2\n", "1 0.2\n"], replies)
     found, unsolvable = map(json.loads, replies.getvalue().splitlines())
@@ -339,7 +340,7 @@ def test_a_generator_process_denied_the_idle_class_still_lowers_its_priority():
         "def refuse(*args):\n"
         "    raise PermissionError(1, 'Operation not permitted')\n"
         "os.sched_setscheduler = refuse\n"
-        "from gvgai_generators.pcg import yield_the_cpu\n"
+        "from gvgai_generators.generator_process import yield_the_cpu\n"
         "yield_the_cpu()\n"
         "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
     )

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").is_file(),
                                 reason="finds processes in /proc (Linux)")
 
 GVGAI = Path(sys.executable).with_name("gvgai")
-GENERATOR = "gvgai_generators.pcg"
+GENERATOR = "gvgai_generators.generator_process"
 """In the command line of a level generator process."""
 STARTING = 120
 """Seconds to wait for a command to start its processes (a few, unless the machine is busy):
