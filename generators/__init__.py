@@ -34,10 +34,9 @@ MAX_TRIES = 25
 SEARCH_BUDGETS = {"zelda": 2_000, "frogs": 2_000, "boulderdash": 50, "solarfox": 2_000}
 """States the verifying search may expand per draw. A draw the search cannot win within the
 budget is redrawn: a level that is winnable but hard to prove so is not worth its check time.
-Boulderdash's search wins most draws within 10 expansions, but a draw it cannot win quickly
-it rarely wins at all; over 40 seeds at d = 1, a budget of 50 instead of 1,000 made a level
-5x cheaper (1.1 s -> 0.2 s, the slowest 10 s -> 0.8 s) at 2.0 draws a level instead of 1.5,
-and left the accepted levels alike (enemies, boulders, witness length; d = 0.75: 5x too).
+Boulderdash's search wins most draws within a few expansions, but a draw it cannot win quickly
+it rarely wins at all, so its budget is small: a level costs a few more draws and far less
+time, and the levels accepted stay alike (docs/benchmarks.md, "Level generation").
 Frogs and Solarfox levels are decided by planners instead (``solvability.PLANNERS``), whose
 only budget is the episode's length; their entries apply only to a level outside the
 planner's model."""

@@ -117,9 +117,9 @@ def quiet_collector() -> None:
     """Keep Python's cycle collector off a process that only generates levels: the objects of
     the modules imported so far live as long as the process, so they are frozen out of every
     collection, and young objects are collected every :data:`YOUNG_COLLECTION_EVERY`
-    allocations instead of 700, since a search makes and drops many small ones. Serving 1,500
-    Frogs levels at d = 1, a level cost 5.4 ms instead of 5.8, and none of the 28 full
-    collections (24 ms each) was left."""
+    allocations instead of 700, since a search makes and drops many small ones: levels cost
+    less, and the full collections that walked every imported module are gone (measured in
+    docs/benchmarks.md, "Figures behind the generators' settings")."""
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 

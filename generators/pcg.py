@@ -14,15 +14,14 @@ the environment calls it with its own generator at every reset. Keyword argument
 * ``prefetch`` (default :data:`PREFETCH`, 2; ``gvgai train --levels pcg:D`` uses
   :data:`PREFETCH_FIXED`): keep this many levels on their way (:mod:`generators.prefetch`),
   verified one after the other by a child process at the lowest CPU priority
-  (:mod:`generators.generator_process`); 0 checks each
-  level at its reset, in the environment's own process. Checking a level costs from about a
-  millisecond (easy Frogs) to a few hundred (hard Boulderdash), and a reset in one vectorized
-  worker stalls every worker's step. The child works in the CPU time that training leaves
-  idle, or, when a reset has to wait for it, in the time that the waiting frees; a thread in
-  the environment's process would hold its interpreter lock and stall its steps instead
-  (``scripts/bench_generators.py`` measures how much generating slows training: with a
-  thread, before the child replaced it, plain A2C at d = 1 trained 20 % slower on Zelda and
-  50 % on Solarfox; ``gvgai train`` with the child, 4 % and 9 %).
+  (:mod:`generators.generator_process`); 0 checks each level at its reset, in the
+  environment's own process. Checking a level can take from milliseconds (easy Frogs) to far
+  longer (hard Boulderdash), and a reset in one vectorized worker stalls every worker's step.
+  The child works in the CPU time that training leaves idle, or, when a reset has to wait for
+  it, in the time that the waiting frees; a thread in the environment's process would hold its
+  interpreter lock and stall its steps instead. ``scripts/bench_generators.py`` measures how
+  much generating slows training (docs/benchmarks.md, "How much level supply slows
+  training").
 
 Prefetching keeps Gymnasium's contract. The level a reset plays is named by that reset's
 draw from the env's generator (a seed and, in ``"uniform"`` mode, the fraction of d to
@@ -71,9 +70,8 @@ PREFETCH = 2
 """Default prefetch depth: few levels checked in vain when a curriculum moves the difficulty."""
 PREFETCH_FIXED = 4
 """Prefetch depth for levels whose difficulty never moves (``gvgai train --levels pcg:D``):
-none is checked in vain, and short episodes need more on their way (beginners lose a Frogs level
-at d = 1 every 15 steps; training on them, resets waited 3.6% of the time with 2, about 1%
-with 4)."""
+none is checked in vain, and short episodes need more on their way (beginners lose a hard Frogs
+level every few steps; docs/benchmarks.md, "Figures behind the generators' settings")."""
 
 
 class _Draw(NamedTuple):
