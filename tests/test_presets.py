@@ -105,4 +105,5 @@ def test_a_run_from_before_presets_resumes_with_its_own_rollout(tmp_path, monkey
 def test_every_preset_is_listed_in_the_help(name, capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
-    assert f"{name}: {PRESETS[name].summary.split()[0]}" in " ".join(capsys.readouterr().out.split())
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"{name}: {PRESETS[name].summary.split()[0]}" in help_text
