@@ -1,7 +1,7 @@
 """Training throughput: environment steps per second of A2C with and without CPC.
 
-Both variants use the same configuration (``gvgai train``'s defaults: 8 environments, 16-step
-rollouts, symbolic observations). Each model is warmed up first, then the two are timed in
+Both variants use the same configuration (``--preset cpc``: 8 environments, 16-step rollouts,
+symbolic observations). Each model is warmed up first, then the two are timed in
 alternating chunks, so that both see the same swings in machine load; the time is split
 into collecting rollouts (environments plus the policy's forward passes) and the update
 (``train()``, which is where CPC adds its cost). The machine's load average is printed with

@@ -5,8 +5,9 @@ Conditions (``--conditions``, comma-separated): ``LEVELS[+cpc|+nocpc]``, where `
 ``gvgai train --levels`` word (``0``, ``human``, ``pcg:1.0``, ``ppcg``, ``plr``, a level file or
 folder), with ``+`` between our level indices instead of a comma (``0+1+2``). The suffix turns
 CPC on or off for that condition alone; without it the study's ``--cpc``/``--no-cpc`` applies
-(default: on for a2c and dqn). So ``0,pcg:1.0,ppcg,ppcg+nocpc`` compares the three level
-sources with CPC and PPCG without it.
+(default: the ``--preset``'s: off for ``learns`` and ``paper``, on for ``cpc``). So with
+``--cpc``, ``0,pcg:1.0,ppcg,ppcg+nocpc`` compares the three level sources with CPC and PPCG
+without it.
 
 Test sets, the same for every model: ``human`` (our five levels), ``pcg_<d>`` (``test_levels``
 verified generated levels at each difficulty d of ``test_difficulties``), and optionally the
