@@ -19,6 +19,7 @@ from typing import Any
 
 from gvgai_agents.errors import ConfigError
 from gvgai_py import GAMES
+from gvgai_py.envs import MAX_STEPS
 from gvgai_py.outputs import check_plain_name
 
 ALGOS = ("a2c", "dqn", "ppo")
@@ -57,17 +58,18 @@ PRESETS = {
     "learns": Preset("A2C without CPC, 12 envs x 5-step rollouts, symbolic, 500-step episodes "
                      "(the setup that learned in results/ladder/)",
                      cpc=False, n_envs=12, a2c_rollout=5, max_episode_steps=500, obs="symbolic"),
-    "cpc": Preset("A2C + CPC, 8 envs x 16-step rollouts, symbolic, 2000-step episodes (the "
+    "cpc": Preset(f"A2C + CPC, 8 envs x 16-step rollouts, symbolic, {MAX_STEPS}-step episodes (the "
                   "defaults before presets)",
-                  cpc=True, n_envs=8, a2c_rollout=A2C_ROLLOUT, max_episode_steps=2000,
+                  cpc=True, n_envs=8, a2c_rollout=A2C_ROLLOUT, max_episode_steps=MAX_STEPS,
                   obs="symbolic"),
     # njustesen/a2c_gvgai runs OpenAI baselines' A2C: these are SB3's A2C defaults except the
     # entropy (set for every a2c) and the optimizer, whose epsilon TensorFlow applies inside
     # the square root.
     "paper": Preset("the code of Justesen et al. 2018: A2C, 12 envs x 5-step rollouts, pixels "
                     "through the Nature CNN, no frame stacking, TensorFlow's RMSprop (lr 7e-4), "
-                    "entropy 0.01, value 0.5, gradient clip 0.5, no CPC, 2000-step episodes",
-                    cpc=False, n_envs=12, a2c_rollout=5, max_episode_steps=2000, obs="pixels",
+                    "entropy 0.01, value 0.5, gradient clip 0.5, no CPC, "
+                    f"{MAX_STEPS}-step episodes",
+                    cpc=False, n_envs=12, a2c_rollout=5, max_episode_steps=MAX_STEPS, obs="pixels",
                     hyperparameters={"rmsprop_tf_like": True}),
 }
 DEFAULT_PRESET = "learns"
@@ -126,7 +128,7 @@ class TrainConfig:
     eval_episodes: int = field(default=20, metadata=option(
         "episodes per test set in each held-out evaluation", type=int))
     max_episode_steps: int | None = field(default=None, metadata=option(
-        "steps before an episode is cut off (GVGAI-Gym: 2000; default: the preset's)",
+        f"steps before an episode is cut off (GVGAI-Gym: {MAX_STEPS}; default: the preset's)",
         type=int))
     torch_threads: int = field(default=1, metadata=option(
         "torch CPU threads (the environments use the other cores)", type=int))
