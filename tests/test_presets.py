@@ -46,9 +46,9 @@ def test_a_config_json_records_the_preset_and_the_values_it_gave():
                                                   run_name=recorded["run_name"])
 
 
-def test_the_paper_preset_builds_baselines_a2c_on_pixels(tmp_path):
+def test_the_paper_preset_builds_baselines_a2c_on_pixels(tmp_path, device):
     config = TrainConfig(game="zelda", preset="paper", n_envs=2, vec_env="dummy",
-                         eval_levels=[], device="cpu")
+                         eval_levels=[], device=str(device))
     levels = train.Levels.of(config)
     model = train.new_model(config, levels, train.make_training_env(config, levels, 0), 0)
     assert (model.n_steps, model.ent_coef, model.vf_coef, model.max_grad_norm,
@@ -65,10 +65,10 @@ def test_the_paper_preset_builds_baselines_a2c_on_pixels(tmp_path):
     check_optimizer(load_model(tmp_path / "model.zip").policy.optimizer)
 
 
-def test_other_presets_keep_torchs_rmsprop():
+def test_other_presets_keep_torchs_rmsprop(device):
     for name in PRESETS.keys() - {"paper"}:
         config = TrainConfig(game="zelda", preset=name, n_envs=2, vec_env="dummy",
-                             eval_levels=[], device="cpu")
+                             eval_levels=[], device=str(device))
         levels = train.Levels.of(config)
         model = train.new_model(config, levels, train.make_training_env(config, levels, 0), 0)
         assert type(model.policy.optimizer).__name__ == "RMSprop", name

@@ -4,6 +4,7 @@ and the plots (training curves read from the runs' TensorBoard events)."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,13 @@ def write_reports(config: StudyConfig, test_sets: list[TestSet], runs: list[Run]
 
 
 def write_results(path: Path, rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=RESULT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    """``results.csv``, written atomically like the study's other files: a study stopped
+    while writing it keeps the previous table."""
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=RESULT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text_atomically(path, text.getvalue())
 
 
 def summary(config: StudyConfig, test_sets: list[TestSet], rows: list[dict[str, Any]],
