@@ -40,3 +40,17 @@ def save_atomically(path: Path, write: Callable[[Path], None]) -> None:
 def write_text_atomically(path: Path, text: str) -> None:
     """:func:`save_atomically` for a text file."""
     save_atomically(path, lambda tmp: tmp.write_text(text))
+
+
+def decode_utf8(data: bytes, path: Path, error: type[Exception]) -> str:
+    """``data`` (the bytes of the file at ``path``) as text; bytes that are not UTF-8 raise
+    ``error`` naming ``path:line:col`` of the first of them."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        col = err.start - (before.rfind(b"\n") + 1) + 1
+        raise error(
+            f"{path}:{line}:{col}: byte 0x{data[err.start]:02x} is not valid UTF-8 text"
+        ) from None

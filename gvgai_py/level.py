@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gvgai_py.engine import GameDescription
+from gvgai_py.files import decode_utf8
 from gvgai_py.games import GAMES
 
 MAX_SIZE_VARIABLE = "GVGAI_MAX_LEVEL_SIZE"
@@ -104,18 +105,6 @@ def _read_level_file(path: Path, limit: int) -> bytes:
             return file.read(limit + 1)
     except OSError as err:
         raise LevelError(f"{path}: cannot read the level file: {err.strerror or err}") from None
-
-
-def _decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        before = data[: err.start]
-        line = before.count(b"\n") + 1
-        col = err.start - (before.rfind(b"\n") + 1) + 1
-        raise LevelError(
-            f"{path}:{line}:{col}: byte 0x{data[err.start]:02x} is not valid UTF-8 text"
-        ) from None
 
 
 def _avatar_chars(description: GameDescription) -> frozenset[str]:
@@ -212,7 +201,8 @@ class Level:
                 f"{path}: more than {limit} bytes, more than a {size[0]}x{size[1]} level can "
                 f"take (set {MAX_SIZE_VARIABLE}=ROWSxCOLS to raise the cap)"
             )
-        return cls.from_string(_decode(data, path), game, source=str(path), max_size=size)
+        text = decode_utf8(data, path, LevelError)
+        return cls.from_string(text, game, source=str(path), max_size=size)
 
     def to_string(self) -> str:
         """The GVGAI text form: rows joined by newlines, with a final newline."""

@@ -31,6 +31,7 @@ from gvgai_py.engine.description import (
 )
 from gvgai_py.engine.effects import EFFECTS
 from gvgai_py.engine.sprites import DIRECTIONS, SPRITE_CLASSES, SpriteClass
+from gvgai_py.files import decode_utf8
 
 __all__ = [
     "EFFECT_PARAMETERS", "IGNORED_GAME_PARAMETERS", "IGNORED_SPRITE_PARAMETERS",
@@ -215,15 +216,7 @@ def read_vgdl(path: str | Path, name: str | None = None) -> GameDescription:
         raise VGDLError(f"{path}: cannot read the VGDL file: {err.strerror or err}") from None
     if len(data) > MAX_FILE_BYTES:
         raise VGDLError(f"{path}: more than {MAX_FILE_BYTES} bytes, too large for a VGDL file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        before = data[: err.start]
-        line = before.count(b"\n") + 1
-        col = err.start - (before.rfind(b"\n") + 1) + 1
-        raise VGDLError(
-            f"{path}:{line}:{col}: byte 0x{data[err.start]:02x} is not valid UTF-8 text"
-        ) from None
+    text = decode_utf8(data, path, VGDLError)
     return parse_vgdl(text, name=name or path.stem, source=str(path))
 
 

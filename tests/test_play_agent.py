@@ -17,6 +17,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame  # noqa: E402
+from test_play import pressing  # noqa: E402
 from tiny_models import CORRIDOR, MAX_STEPS, SIZE, zelda_model  # noqa: E402
 
 from gvgai_py.envs import GVGAIEnv  # noqa: E402
@@ -56,22 +57,6 @@ def always(action: str, seen: list, size: tuple[int, int]) -> Agent:
 
     return Agent("bot", "zelda", act, {"obs_type": "symbolic", "size": size,
                                        "max_steps": MAX_STEPS})
-
-
-def key_event(kind: int, key: int) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=key, mod=0, unicode="", scancode=0)
-
-
-def pressing(keys_by_frame: dict[int, list[int]]):
-    """A ``before_frame`` that, at frame ``i``, releases the keys of frame ``i - 1`` and
-    presses those of frame ``i``."""
-    def before_frame(frame: int) -> None:
-        for key in keys_by_frame.get(frame - 1, []):
-            pygame.event.post(key_event(pygame.KEYUP, key))
-        for key in keys_by_frame.get(frame, []):
-            pygame.event.post(key_event(pygame.KEYDOWN, key))
-
-    return before_frame
 
 
 def test_the_agent_plays_on_the_observations_of_its_env_and_plays_again_after_a_win(tmp_path):
