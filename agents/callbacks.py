@@ -110,11 +110,14 @@ class HeldOutWinRateCallback(BaseCallback):
 
 
 class StepProgressCallback(BaseCallback):
-    """A tqdm bar over environment steps, showing the training win rate."""
+    """A tqdm bar over environment steps, showing the training win rate and, with a
+    ``curriculum``, its current metrics (PPCG's difficulty), so that progress shows while it
+    happens."""
 
-    def __init__(self, total_steps: int) -> None:
+    def __init__(self, total_steps: int, curriculum: Curriculum | None = None) -> None:
         super().__init__()
         self.total_steps = total_steps
+        self.curriculum = curriculum
         self.bar: tqdm | None = None
 
     def _on_training_start(self) -> None:
@@ -126,9 +129,15 @@ class StepProgressCallback(BaseCallback):
         return True
 
     def _on_rollout_end(self) -> None:
+        postfix = {}
         rate = win_rate(self.model)
         if rate is not None:
-            self.bar.set_postfix(win_rate=f"{rate:.2f}", refresh=False)
+            postfix["win_rate"] = f"{rate:.2f}"
+        if self.curriculum is not None:
+            postfix.update({name.rsplit("/", 1)[-1]: f"{value:.2f}"
+                            for name, value in self.curriculum.metrics().items()})
+        if postfix:
+            self.bar.set_postfix(postfix, refresh=False)
 
     def _on_training_end(self) -> None:
         self.close()

@@ -29,6 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="episode i uses seed SEED + i")
     parser.add_argument("--deterministic", action="store_true",
                         help="take the most likely action instead of sampling the policy")
+    parser.add_argument("--random-agent", action="store_true",
+                        help="also play a uniform random agent on the same episodes and show "
+                             "its win rates beside the model's")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch CPU threads; more only slow small batches down on a busy "
                              "machine (default: 1)")
@@ -72,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         check_video_folder(args.video, force=args.force)
         videos = Videos(args.video, args.video_episodes)
     print(report(model_path, args.levels, args.episodes, out, seed=args.seed,
-                 deterministic=args.deterministic, device=device, videos=videos))
+                 deterministic=args.deterministic, device=device, videos=videos,
+                 random_agent=args.random_agent))
     print(f"report: {out}")
     if videos is not None:
         print(f"videos: {args.video}/<test set>/episode-<i>.mp4")

@@ -4,7 +4,9 @@ Episode ``i`` of a test set is reset with seed ``seed + i`` and, for fixed level
 ``i mod n``; so every model meets the same episodes. Episodes run in batches of up to
 ``parallel`` environments that share one forward pass of the policy. The first episodes of a
 test set can be recorded as videos (:class:`Videos`, Gymnasium's ``RecordVideo``, which needs
-moviepy: the ``video`` extra).
+moviepy: the ``video`` extra). A report can put a uniform random agent's results on the same
+episodes beside the model's (:class:`~gvgai_agents.baselines.RandomAgent`), the level a win rate
+is read against.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from stable_baselines3.common.base_class import BaseAlgorithm
 from tqdm import tqdm
 
 from gvgai_agents.algorithms import load_model, model_metadata, read_metadata
+from gvgai_agents.baselines import RandomAgent
 from gvgai_agents.errors import LevelsError
 from gvgai_agents.levels import LevelSequence, LevelSet, parse_level_set
 from gvgai_py import env_id
@@ -222,17 +225,24 @@ def evaluate(
     ]
 
 
-def format_table(results: list[TestSetResult]) -> str:
-    """The results as an aligned text table."""
+def format_table(results: list[TestSetResult],
+                 random_agent: list[TestSetResult] | None = None) -> str:
+    """The results as an aligned text table; with ``random_agent`` (one result per test set,
+    in the same order) its win rates in two more columns."""
     def interval(ci: tuple[float, float] | None, digits: int) -> str:
         return "-" if ci is None else f"[{ci[0]:.{digits}f}, {ci[1]:.{digits}f}]"
 
     header = ("test set", "episodes", "win rate", "95% CI", "mean score", "95% CI")
-    rows = [header] + [
+    rows = [
         (r.name, str(r.episodes), f"{r.win_rate:.3f}", interval(r.win_rate_ci95, 3),
          f"{r.mean_score:.2f}", interval(r.mean_score_ci95, 2))
         for r in results
     ]
+    if random_agent is not None:
+        header += ("random agent", "95% CI")
+        rows = [row + (f"{b.win_rate:.3f}", interval(b.win_rate_ci95, 3))
+                for row, b in zip(rows, random_agent, strict=True)]
+    rows = [header] + rows
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
                      .rstrip() for row in rows)
@@ -240,15 +250,17 @@ def format_table(results: list[TestSetResult]) -> str:
 
 def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed: int = 0,
            deterministic: bool = False, device: th.device | str = "cpu",
-           videos: Videos | None = None) -> str:
+           videos: Videos | None = None, random_agent: bool = False) -> str:
     """Evaluate the model file, loaded onto the torch ``device``, on the test sets named by
     ``words``, with a progress bar of each set's episodes (and ``videos``: see
-    :func:`evaluate`); write the JSON report to ``out`` (atomically, creating its folder) and
-    return the table.
+    :func:`evaluate`); with ``random_agent``, play a uniform random agent on the same episodes
+    too; write the JSON report to ``out`` (atomically, creating its folder) and return the
+    table.
 
     JSON: ``model``, ``game``, ``algo``, ``cpc``, ``obs_type``, ``num_timesteps``,
     ``episodes`` (per test set), ``seed``, ``deterministic``, ``videos`` (their folder, or
-    null) and ``results``, one :class:`TestSetResult` per test set in the order given.
+    null), ``results``, one :class:`TestSetResult` per test set in the order given, and
+    ``random_agent``, the random agent's results in the same form (or null).
     """
     meta = read_metadata(model_path)
     level_sets = [parse_level_set(meta["game"], word, training=False) for word in words]
@@ -257,12 +269,17 @@ def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed
     model = load_model(model_path, device=device)
     results = evaluate(model, level_sets, episodes, seed=seed, deterministic=deterministic,
                        progress=True, videos=videos)
+    baseline = None
+    if random_agent:
+        agent = RandomAgent(meta["game"], tuple(meta["size"]), meta["max_episode_steps"], seed)
+        baseline = evaluate(agent, level_sets, episodes, seed=seed, progress=True)
     document = {
         "model": str(model_path), "game": meta["game"], "algo": meta["algo"],
         "cpc": meta["cpc"], "obs_type": meta["obs_type"], "num_timesteps": model.num_timesteps,
         "episodes": episodes, "seed": seed, "deterministic": deterministic,
         "videos": None if videos is None else str(videos.folder),
         "results": [result.to_json() for result in results],
+        "random_agent": None if baseline is None else [r.to_json() for r in baseline],
     }
 
     def write(tmp: Path) -> None:
@@ -274,4 +291,4 @@ def report(model_path: Path, words: list[str], episodes: int, out: Path, *, seed
     except OSError as err:
         # Named after the report, not the temporary file beside it that failed.
         raise OSError(err.errno, f"cannot write the report to {out}: {err.strerror}") from None
-    return format_table(results)
+    return format_table(results, baseline)

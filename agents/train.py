@@ -279,7 +279,7 @@ def learn(model: BaseAlgorithm, config: TrainConfig, levels: Levels, run_dir: Pa
         curriculum = new_curriculum(levels.train.curriculum, config.seed)
     checkpoints = CheckpointUnitCallback(run_dir / CHECKPOINTS, config.checkpoint_every,
                                          curriculum)
-    progress = StepProgressCallback(config.steps)
+    progress = StepProgressCallback(config.steps, curriculum)
     callbacks: list[BaseCallback] = [WinRateCallback(), checkpoints, progress]
     if curriculum is not None:
         from gvgai_generators.curriculum import CurriculumCallback

@@ -67,10 +67,13 @@ def test_demo_says_what_it_runs_before_it_starts(tmp_path, capsys, monkeypatch):
         demo.run(steps=300, logdir=str(tmp_path), seed=2, episodes=7, device="cpu")
     [config] = configs
     if all(find_spec(module) for module in GENERATOR_MODULES):
-        levels, test_sets = "ppcg", "human, pcg:0.5, pcg:1.0"
+        levels, test_sets = "ppcg", "pcg:0, pcg:0.5, human"
     else:
         levels, test_sets = "0", "human"
     assert capsys.readouterr().out.splitlines()[-1] == (
-        f"gvgai demo: A2C + CPC on zelda, levels {levels}, 300 steps on device cpu, then 7 "
-        f"episodes on each of {test_sets}; run directory {tmp_path / config.run_name}")
-    assert config.run_name.startswith("demo-zelda-a2c-cpc-s2-")
+        f"gvgai demo: A2C (preset learns) on frogs, levels {levels}, 300 steps on device cpu, "
+        f"then the model and a random agent play 7 episodes on each of {test_sets}; run "
+        f"directory {tmp_path / config.run_name}")
+    assert config.run_name.startswith("demo-frogs-a2c-s2-")
+    # The setup that learns (results/ladder/README.md): A2C without CPC, 12 envs x 5 steps.
+    assert (config.preset, config.cpc, config.n_envs, config.n_steps) == ("learns", False, 12, 5)

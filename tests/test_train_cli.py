@@ -14,9 +14,12 @@ import torch as th
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from gvgai_agents import callbacks, checkpoints
-from gvgai_agents.algorithms import load_model
+from gvgai_agents.algorithms import load_model, read_metadata
+from gvgai_agents.baselines import RandomAgent
 from gvgai_agents.config import TrainConfig
 from gvgai_agents.errors import ConfigError, LevelsError, ModelFileError
+from gvgai_agents.evaluate import evaluate
+from gvgai_agents.levels import parse_level_set
 from gvgai_agents.train import resume, train
 from gvgai_py.cli import COMMAND_GROUP, SUBCOMMANDS, main
 from gvgai_py.outputs import OutputError
@@ -132,6 +135,26 @@ def test_eval_reports_win_rate_and_score_with_intervals(a2c_run, level_file, cap
     assert low <= result["mean_score"] <= high
     assert result["mean_ticks"] > 0
     assert "corridor" in capsys.readouterr().out
+
+
+def test_eval_plays_a_random_agent_on_the_same_episodes(a2c_run, level_file, tmp_path, capsys):
+    plain, with_random = tmp_path / "plain.json", tmp_path / "random.json"
+    base = ["eval", str(a2c_run), "--levels", str(level_file), "--episodes", "6", "--seed", "4"]
+    assert main([*base, "--out", str(plain)]) == 0
+    capsys.readouterr()
+    assert main([*base, "--out", str(with_random), "--random-agent"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.split()[-4:] == ["random", "agent", "95%", "CI"]
+    report = json.loads(with_random.read_text())
+    assert json.loads(plain.read_text())["random_agent"] is None
+    # The model's results do not change, and the random agent is the study's baseline, met
+    # with the same episodes (levels, episode seeds, cap).
+    assert report["results"] == json.loads(plain.read_text())["results"]
+    meta = read_metadata(a2c_run / "model.zip")
+    agent = RandomAgent("zelda", tuple(meta["size"]), meta["max_episode_steps"], seed=4)
+    [expected] = evaluate(agent, [parse_level_set("zelda", str(level_file), training=False)], 6,
+                          seed=4)
+    assert report["random_agent"] == json.loads(json.dumps([expected.to_json()]))
 
 
 def expect_one_line_error(capsys, argv: list[str], fragment: str) -> None:
