@@ -5,7 +5,7 @@ them), a level file or a folder of ``.txt`` levels, ``pcg:D`` (generated levels 
 ``D`` in [0, 1]), and for training only the curricula ``ppcg`` (Progressive PCG from difficulty
 0) and ``plr`` (Prioritized Level Replay over :data:`PLR_LEVELS` levels of difficulty
 :data:`PLR_DIFFICULTY`). Generated levels come from :mod:`generators.pcg`, imported only when
-used.
+used, and exist only for the games with a generator (:data:`gvgai_py.GENERATED_GAMES`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import gymnasium as gym
 import numpy as np
 
 from gvgai_agents.errors import LevelsError
-from gvgai_py import Level, env_id
+from gvgai_py import GENERATED_GAMES, Level, env_id
 from gvgai_py.envs import OUR_LEVELS, builtin_level_path
 
 HUMAN = "human"
@@ -33,10 +33,25 @@ PLR_DIFFICULTY = 1.0
 GENERATOR_MODULES = ("gvgai_generators.pcg", "gvgai_generators.curriculum")
 
 
-def require_generators(word: str) -> None:
+def is_generated(word: str) -> bool:
+    """Whether a ``--levels`` word names generated levels (``pcg:D`` or a curriculum)."""
+    return word.startswith(f"{GENERATED}:") or word in CURRICULA
+
+
+def require_generators(game: str, word: str, option: str = "--levels") -> None:
+    """Refuse ``word``, a word of generated levels given to ``option``, where this
+    installation lacks the generators or ``game`` has no generator
+    (:data:`gvgai_py.GENERATED_GAMES`)."""
     if not all(find_spec(module) for module in GENERATOR_MODULES):
-        raise LevelsError(f"--levels {word} needs the level generators "
+        raise LevelsError(f"{option} {word} needs the level generators "
                           f"({', '.join(GENERATOR_MODULES)}), which this installation lacks")
+    if not GENERATED_GAMES:  # metadata of an install older than the generated games' list
+        raise LevelsError(f"{option} {word}: the installed gvgai_py metadata lists no game with "
+                          "a level generator: reinstall it (make install, or pip install -e .)")
+    if game not in GENERATED_GAMES:
+        raise LevelsError(f"{option} {word}: {game} has no level generator (only "
+                          f"{', '.join(GENERATED_GAMES)} have one): use our levels (0,1,2 or "
+                          f"{HUMAN}) or level files")
 
 
 @dataclass(frozen=True)
@@ -131,12 +146,12 @@ def parse_level_set(game: str, word: str, training: bool) -> LevelSet:
             difficulty = -1.0
         if not 0.0 <= difficulty <= 1.0:
             raise LevelsError(f"--levels {word}: the difficulty must be a number in [0, 1]")
-        require_generators(word)
+        require_generators(game, word)
         return LevelSet(word, f"{GENERATED}_{difficulty:g}", difficulty=difficulty)
     if word in CURRICULA:
         if not training:
             raise LevelsError(f"--levels {word} is a training curriculum, not a test set")
-        require_generators(word)
+        require_generators(game, word)
         return LevelSet(word, word, curriculum=word)
     return _level_files(game, word)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gvgai_py import GAMES
+from gvgai_py import GAMES, GENERATED_GAMES
 from gvgai_py.cli import CLIError
 from gvgai_py.outputs import check_targets
 
@@ -23,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "path to the goal) and plot generated levels, coloured by difficulty, with "
                     "our human-designed levels on the first two principal components.",
     )
-    map_parser.add_argument("game", help=f"one of {', '.join(GAMES)}")
+    map_parser.add_argument("game", help=f"one of {', '.join(GENERATED_GAMES)}")
     map_parser.add_argument("--out", type=Path, default=Path("map.png"),
                             help="image file (default: map.png)")
     map_parser.add_argument("--force", action="store_true",
@@ -43,6 +43,9 @@ def run_map(args: argparse.Namespace) -> int:
     game = args.game.lower()
     if game not in GAMES:
         raise CLIError(f"unknown game {args.game!r} (known: {', '.join(GAMES)})")
+    if game not in GENERATED_GAMES:
+        raise CLIError(f"{game} has no level generator to map (only "
+                       f"{', '.join(GENERATED_GAMES)} have one)")
     if args.count < 2:
         raise CLIError(f"--count must be at least 2, got {args.count}")
     from gvgai_agents.level_map import draw_map, game_level_files, generated_levels

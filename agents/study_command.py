@@ -20,6 +20,7 @@ from gvgai_agents.study import (
     SMOKE_BUDGET,
     STUDY_FILE,
     SUMMARY_FILE,
+    TEST_DIFFICULTIES,
     StudyConfig,
     parse_conditions,
     run_study,
@@ -65,8 +66,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                       "runs) or one process each (subproc)", choices=("dummy", "subproc"))
     option("episodes", "evaluation episodes per model and test set", type=int)
     option("test_levels", "generated test levels per difficulty", type=int)
-    option("test_difficulties", "difficulties of the generated test sets", type=float,
-           nargs="+")
+    option("test_difficulties", "difficulties of the generated test sets (None: "
+           f"{' '.join(f'{d:g}' for d in TEST_DIFFICULTIES)} for a game with a level generator, "
+           "none for the others)", type=float, nargs="+")
     option("extra_test_levels", "a further test set: the game's .txt levels in DIR (e.g. the "
                                 "original GVGAI levels, zelda_lvl0.txt ...), named after DIR",
            type=Path, metavar="DIR")

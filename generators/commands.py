@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 
 from gvgai_generators import GENERATORS, UnsolvableLevelError, generate_verified
+from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
 from gvgai_py.files import write_text_atomically
 from gvgai_py.outputs import check_targets
@@ -42,7 +43,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     game = args.game.lower()
     if game not in GENERATORS:
-        raise CLIError(f"unknown game {args.game!r} (known: {', '.join(GENERATORS)})")
+        known = ", ".join(GENERATORS)
+        if game in GAMES:
+            raise CLIError(f"{game} has no level generator (only {known} have one)")
+        raise CLIError(f"unknown game {args.game!r} (known: {known})")
     if not (math.isfinite(args.difficulty) and 0.0 <= args.difficulty <= 1.0):
         raise CLIError(f"--difficulty must be in [0, 1], got {args.difficulty}")
     if args.count < 1:

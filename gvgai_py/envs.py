@@ -1,4 +1,4 @@
-"""Gymnasium environments for the four games (ids ``gvgai/<Game>-v0``).
+"""Gymnasium environments for the games of :data:`gvgai_py.GAMES` (ids ``gvgai/<Game>-v0``).
 
 Observation (``obs_type``):
     ``"symbolic"`` (default): ``uint8`` array ``(channels, rows, cols)``, one channel per leaf
@@ -37,6 +37,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.utils import seeding
 
+from gvgai_py import level_source_games
 from gvgai_py.engine import CompiledGame, Game, LevelLayout
 from gvgai_py.engine.registry import compiled
 from gvgai_py.level import Level, resolve_game
@@ -85,13 +86,19 @@ class LevelSource(Protocol):
 
 
 def named_level_source(name: str, game: str, **kwargs: Any) -> LevelSource:
-    """Build the level source registered under ``name`` (an entry point) for ``game``."""
+    """Build the level source registered under ``name`` (an entry point) for ``game``;
+    ValueError if there is none, or if it makes no levels of ``game``
+    (:func:`gvgai_py.level_source_games`)."""
     found = entry_points(group=LEVEL_SOURCE_GROUP, name=name)
     if not found:
         raise ValueError(
             f"no level source named {name!r} (a level file's path holds a separator or ends in "
             f".txt: './{name}')"
         )
+    games = level_source_games(name)
+    if game not in games:
+        raise ValueError(f"the {name} level source makes no {game} levels (only "
+                         f"{', '.join(games) or 'none'}): play our levels or a level file")
     return next(iter(found)).load()(game, **kwargs)
 
 

@@ -10,8 +10,9 @@ CPC on or off for that condition alone; without it the study's ``--cpc``/``--no-
 without it.
 
 Test sets, the same for every model: ``human`` (our five levels), ``pcg_<d>`` (``test_levels``
-verified generated levels at each difficulty d of ``test_difficulties``), and optionally the
-game's levels of a folder (``--extra-test-levels``). Generated test levels use level seeds from
+verified generated levels at each difficulty d of ``test_difficulties``; none for a game without
+a level generator, which also takes no generated condition), and optionally the game's levels of
+a folder (``--extra-test-levels``). Generated test levels use level seeds from
 :data:`TEST_LEVEL_SEEDS`, which no training source draws (see there).
 
 Everything lands in ``out``:
@@ -54,6 +55,7 @@ from gvgai_agents.study.baseline import RANDOM_AGENT, random_agent_rows
 from gvgai_agents.study.config import (
     LOCAL_RAY,
     SMOKE_BUDGET,
+    TEST_DIFFICULTIES,
     Condition,
     Run,
     StudyConfig,
@@ -79,10 +81,10 @@ from gvgai_agents.study.test_sets import TEST_LEVEL_SEEDS, TEST_LEVELS, TestSet,
 
 __all__ = [
     "DIFFICULTY_TAG", "HELD_OUT_PLOT", "LOCAL_RAY", "RANDOM_AGENT", "RESULTS_FILE",
-    "RESULT_COLUMNS", "SMOKE_BUDGET", "STUDY_FILE", "SUMMARY_FILE", "TEST_LEVELS",
-    "TEST_LEVEL_SEEDS", "TEST_PLOT", "WIN_RATE_PLOT", "Condition", "StudyConfig", "bootstrap_ci",
-    "complete_runs", "mean_curve", "parse_conditions", "plot_curves", "prepare_test_sets",
-    "read_scalars", "run_study",
+    "RESULT_COLUMNS", "SMOKE_BUDGET", "STUDY_FILE", "SUMMARY_FILE", "TEST_DIFFICULTIES",
+    "TEST_LEVELS", "TEST_LEVEL_SEEDS", "TEST_PLOT", "WIN_RATE_PLOT", "Condition", "StudyConfig",
+    "bootstrap_ci", "complete_runs", "mean_curve", "parse_conditions", "plot_curves",
+    "prepare_test_sets", "read_scalars", "run_study",
 ]
 
 INTERRUPTED = ("runs not started are cancelled, started ones keep their newest checkpoints; "

@@ -17,7 +17,8 @@ from gvgai_agents.config import (
     check_device_name,
 )
 from gvgai_agents.errors import ConfigError
-from gvgai_py import GAMES
+from gvgai_agents.levels import is_generated, require_generators
+from gvgai_py import GAMES, GENERATED_GAMES
 
 RUNS = "runs"
 """The folder of ``out`` that holds the runs."""
@@ -25,6 +26,8 @@ CPC_SUFFIXES = {"+cpc": True, "+nocpc": False}
 SMOKE_BUDGET = {"steps": 256, "n_envs": 2, "episodes": 3, "test_levels": 2,
                 "max_episode_steps": 50, "checkpoint_every": 256, "eval_episodes": 2}
 """What ``--smoke`` changes: a study that runs end to end in seconds per run."""
+TEST_DIFFICULTIES = (0.5, 1.0)
+"""Difficulties of the generated test sets of a game with a level generator, by default."""
 LOCAL_RAY = "local"
 """``ray``'s value for a Ray started by the study on this machine (what ``ray.init`` calls
 such an address too)."""
@@ -100,8 +103,10 @@ class StudyConfig:
     """Episodes per test set for each model (levels of a set are played in turn)."""
     test_levels: int = 100
     """Generated levels per test difficulty."""
-    test_difficulties: tuple[float, ...] = (0.5, 1.0)
-    """Difficulties of the generated test sets."""
+    test_difficulties: tuple[float, ...] | None = None
+    """Difficulties of the generated test sets (None: :data:`TEST_DIFFICULTIES` for a game
+    with a level generator, none for the others, whose test sets are our levels and
+    ``extra_test_levels``)."""
     extra_test_levels: Path | None = None
     """A folder of further test levels (the game's ones, see
     :func:`agents.level_map.game_level_files`), a test set named after the folder."""
@@ -162,6 +167,7 @@ class StudyConfig:
         if self.gpus_per_run and self.ray is None:
             raise ConfigError("--gpus-per-run reserves GPUs on Ray: add --ray (local runs use "
                               "--device)")
+        self._check_generated()
         if not all(0.0 <= d <= 1.0 for d in self.test_difficulties):
             raise ConfigError(f"--test-difficulties must lie in [0, 1], "
                               f"got {self.test_difficulties}")
@@ -175,6 +181,19 @@ class StudyConfig:
                 raise ConfigError(f"--conditions: {condition.label!r} names the same runs as "
                                   "another condition")
         self.conditions = resolved
+
+    def _check_generated(self) -> None:
+        """Resolve ``test_difficulties``; refuse generated levels (test sets, conditions) for
+        a game without a level generator, before the study claims its folder."""
+        generated = self.game in GENERATED_GAMES
+        if self.test_difficulties is None:
+            self.test_difficulties = TEST_DIFFICULTIES if generated else ()
+        elif self.test_difficulties and not generated:
+            raise ConfigError(f"--test-difficulties: {self.game} has no level generator, so "
+                              "its test sets are our levels and --extra-test-levels")
+        for condition in self.conditions:
+            if is_generated(condition.levels):
+                require_generators(self.game, condition.levels, "--conditions")
 
     def run(self, condition: Condition, seed: int, test_words: list[str]) -> Run:
         """The training run of ``condition`` with ``seed``, evaluated while it trains on the

@@ -16,6 +16,7 @@ import secrets
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
+from gvgai_py import GAMES, GENERATED_GAMES
 from gvgai_py.cli import CLIError
 from gvgai_py.level import Level, resolve_game
 from gvgai_py.outputs import check_targets
@@ -37,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "game", nargs="?",
-        help="zelda, frogs, boulderdash or solarfox (optional with --agent: its own)",
+        help=f"{', '.join(GAMES)} (optional with --agent: its own)",
     )
     parser.add_argument(
         "--agent", metavar="RUN_DIR|MODEL",
@@ -98,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
         game = agent.game
         if args.difficulty is None:
             _check_fits(agent, load_level(game, level))
+    if args.difficulty is not None and game not in GENERATED_GAMES:
+        raise CLIError(f"--difficulty plays generated levels, and {game} has no level generator "
+                       f"(only {', '.join(GENERATED_GAMES)} have one)")
     window = Window(f"gvgai play {game}", args.scale, args.fps)
     if args.replay:
         return _replay(args.replay, game, window)
