@@ -47,7 +47,8 @@ KEY_ACTIONS: dict[int, str] = {
     pygame.K_DOWN: "DOWN",
     pygame.K_SPACE: "USE",
 }
-"""Game action of each key (USE only acts in games that have it)."""
+"""Game action of each key (USE only acts in games that have it, UP and DOWN not for an avatar
+that moves sideways only, as Aliens' FlakAvatar)."""
 KEY_COMMANDS: dict[int, str] = {
     pygame.K_r: "restart",
     pygame.K_n: "next",

@@ -7,10 +7,11 @@ under the wall as in GVGAI. Cells without sprites, and the padding of a frame la
 level, are black.
 
 A tile is a *glyph* (a small picture of shade codes, :data:`GLYPHS`) painted in one colour.
-:data:`STYLES` picks the glyph and colour of each type of our four games; a type without an entry
-gets a glyph from its sprite class and a colour from its name (:func:`tile_style`), so a new game
-draws without any table. Types whose class is oriented (the Zelda and Boulderdash avatars, the
-Solarfox ship, the Zelda sword) are drawn turned towards their facing. No image files are used.
+:data:`STYLES` picks the glyph and colour of each type of the eleven games; a type without an
+entry gets a glyph from its sprite class and a colour from its name (:func:`tile_style`), so a
+new game (``gvgai/VGDL-v0``) draws without any table. Types whose class is oriented (the Zelda
+and Boulderdash avatars, the Solarfox ship, the Zelda sword, the Aliens aliens) are drawn turned
+towards their facing. No image files are used.
 
 :class:`Renderer` keeps the static sprites in a layer that it updates cell by cell, and draws the
 moving sprites over it only when something changed; :class:`Window` shows frames in a pygame
@@ -165,7 +166,37 @@ GLYPHS: dict[str, Callable[[_Grid], np.ndarray]] = {
         g, (LIGHT, _ellipse(g, 0, -0.08, 0.22, 0.25) & (g.v < -0.05)),
         (BASE, _ellipse(g, 0, 0.08, 0.48, 0.2)), (DARK, (abs(g.v - 0.08) < 0.06) & (g.j % 3 == 1)),
     ),
+    "crate": lambda g: _paint(
+        g, (DARK, _box(g, -0.48, 0.48, -0.48, 0.48)), (BASE, _box(g, -0.36, 0.36, -0.36, 0.36)),
+        (DARK, (abs(abs(g.u) - abs(g.v)) < 0.07) & (abs(g.u) < 0.36)),
+    ),
+    "portal": lambda g: _paint(
+        g, (DARK, g.r < 0.48), (BASE, g.r < 0.4), (DARK, g.r < 0.27), (LIGHT, g.r < 0.14)
+    ),
+    "turret": lambda g: _paint(
+        g, (DARK, _box(g, -0.48, 0.48, 0.2, 0.48)),
+        (BASE, _box(g, -0.38, 0.38, 0.25, 0.42) | _ellipse(g, 0, 0.2, 0.26, 0.2)),
+        (LIGHT, _box(g, -0.08, 0.08, -0.48, 0.1)),
+    ),
+    "ghost": lambda g: _paint(
+        g, (BASE, (_ellipse(g, 0, -0.05, 0.42, 0.4) & (g.v < 0))
+                  | (_box(g, -0.42, 0.42, -0.06, 0.46) & ((g.v < 0.3) | (g.j % 4 < 2)))),
+        (LIGHT, _ellipse(g, -0.17, -0.1, 0.12, 0.12) | _ellipse(g, 0.17, -0.1, 0.12, 0.12)),
+        (DARK, _ellipse(g, -0.14, -0.1, 0.05, 0.05) | _ellipse(g, 0.2, -0.1, 0.05, 0.05)),
+    ),
+    "rabbit": lambda g: _paint(
+        g, (BASE, _ellipse(g, 0, 0.18, 0.36, 0.28) | _ellipse(g, -0.14, -0.22, 0.08, 0.25)
+                  | _ellipse(g, 0.14, -0.22, 0.08, 0.25)),
+        (LIGHT, _ellipse(g, 0, 0.25, 0.15, 0.12)),
+        (DARK, _ellipse(g, -0.13, 0.08, 0.05, 0.05) | _ellipse(g, 0.13, 0.08, 0.05, 0.05)),
+    ),
     # Facing right; oriented types are turned to their facing.
+    "alien": lambda g: _paint(
+        g, (BASE, _ellipse(g, 0.08, 0, 0.38, 0.3)
+                  | (_box(g, -0.48, -0.1, -0.32, 0.32)
+                     & ((abs(g.v) < 0.06) | (abs(abs(g.v) - 0.25) < 0.06)))),
+        (LIGHT, _ellipse(g, 0.22, 0, 0.11, 0.11)), (DARK, _ellipse(g, 0.25, 0, 0.05, 0.05)),
+    ),
     "hero": lambda g: _paint(
         g, (DARK, g.r < 0.48), (BASE, g.r < 0.38),
         (DARK, _ellipse(g, 0.2, -0.17, 0.09, 0.09) | _ellipse(g, 0.2, 0.17, 0.09, 0.09)),
@@ -182,11 +213,13 @@ GLYPHS: dict[str, Callable[[_Grid], np.ndarray]] = {
 
 CLASS_GLYPHS = {
     "Immovable": "block", "Door": "door", "Passive": "dot", "Resource": "diamond",
-    "Missile": "bolt", "RandomNPC": "bug", "SpawnPoint": "speckle", "Flicker": "spark",
+    "Missile": "bolt", "RandomNPC": "bug", "Chaser": "ghost", "Fleeing": "rabbit",
+    "SpawnPoint": "speckle", "Bomber": "alien", "Portal": "portal", "Flicker": "spark",
     "OrientedFlicker": "sword", "MovingAvatar": "frog", "ShootAvatar": "hero",
-    "OngoingAvatar": "ship",
+    "FlakAvatar": "turret", "OngoingAvatar": "ship",
 }
-"""Glyph of a type that :data:`STYLES` does not list, by its sprite class."""
+"""Glyph of a type that :data:`STYLES` does not list, by its sprite class (every class of
+:data:`gvgai_py.engine.sprites.SPRITE_CLASSES`); an oriented class's glyph faces right."""
 
 STYLES: dict[str, dict[str, Style]] = {
     "zelda": {
@@ -244,8 +277,77 @@ STYLES: dict[str, dict[str, Style]] = {
         "res": Style("dot", (128, 128, 128)),
         "wall": Style("brick", (90, 90, 125)),
     },
+    "aliens": {
+        "wall": Style("brick", (110, 110, 125)),
+        "background": Style("floor", (15, 15, 35)),
+        "base": Style("brick", (80, 200, 110)),
+        "avatar": Style("turret", (120, 230, 120)),
+        "sam": Style("bolt", (150, 220, 255)),
+        "bomb": Style("bolt", (255, 90, 60)),
+        "alienGreen": Style("alien", (110, 235, 90)),
+        "alienBlue": Style("alien", (90, 150, 250)),
+        "portalSlow": Style("portal", (150, 80, 200)),
+        "portalFast": Style("portal", (220, 70, 170)),
+    },
+    "butterflies": {
+        "floor": Style("floor", (110, 175, 80)),
+        "cocoon": Style("disc", (235, 225, 190)),
+        "avatar": Style("hero", (240, 160, 60)),
+        "butterfly": Style("butterfly", (230, 90, 200)),
+        "wall": Style("tree", (30, 90, 40)),
+    },
+    "chase": {
+        "floor": Style("floor", (200, 185, 140)),
+        "carcass": Style("dot", (130, 40, 40)),
+        "angry": Style("ghost", (225, 55, 50)),
+        "scared": Style("rabbit", (240, 240, 235)),
+        "avatar": Style("hero", (60, 130, 230)),
+        "wall": Style("brick", (120, 90, 70)),
+    },
+    "missilecommand": {
+        "floor": Style("floor", (25, 25, 45)),
+        "city": Style("brick", (80, 170, 230)),
+        "explosion": Style("spark", (255, 190, 60)),
+        "avatar": Style("hero", (120, 230, 120)),
+        "incoming_slow": Style("bolt", (240, 80, 60)),
+        "incoming_fast": Style("bolt", (250, 80, 200)),
+        "wall": Style("brick", (100, 100, 115)),
+    },
+    "portals": {
+        "floor": Style("floor", (60, 55, 75)),
+        "sitting": Style("bug", (200, 60, 50)),
+        "random": Style("bug", (170, 80, 220)),
+        "vertical": Style("saucer", (240, 130, 50)),
+        "horizontal": Style("saucer", (240, 80, 120)),
+        "goal": Style("flag", (250, 215, 50)),
+        "entry1": Style("portal", (60, 160, 250)),
+        "entry2": Style("portal", (80, 220, 140)),
+        "exit1": Style("ring", (60, 160, 250)),
+        "exit2": Style("ring", (80, 220, 140)),
+        "avatar": Style("hero", (240, 240, 240)),
+        "wall": Style("brick", (95, 90, 115)),
+    },
+    "sokoban": {
+        "floor": Style("floor", (170, 160, 140)),
+        "hole": Style("disc", (40, 35, 30)),
+        "avatar": Style("hero", (60, 150, 230)),
+        "box": Style("crate", (190, 130, 60)),
+        "wall": Style("brick", (110, 80, 70)),
+    },
+    "survivezombies": {
+        "floor": Style("floor", (120, 110, 90)),
+        "flower": Style("spark", (250, 150, 200)),
+        "fastHell": Style("portal", (230, 50, 30)),
+        "slowHell": Style("portal", (150, 30, 30)),
+        "honey": Style("diamond", (250, 190, 40)),
+        "avatar": Style("hero", (80, 160, 240)),
+        "bee": Style("bug", (250, 220, 50)),
+        "zombie": Style("ghost", (110, 190, 90)),
+        "wall": Style("brick", (85, 80, 75)),
+    },
 }
-"""Glyph and colour of every sprite type of our four games, by game and type name."""
+"""Glyph and colour of every sprite type of the eleven games GVGAI's VGDL files describe, by
+game and type name (the names of those files)."""
 
 FACINGS = ((1, 0), (0, -1), (-1, 0), (0, 1))
 """RIGHT, UP, LEFT, DOWN: the quarter turns (counter-clockwise) from the right-facing glyph."""

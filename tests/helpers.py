@@ -33,6 +33,57 @@ def original_level(game: str, index: int) -> Path:
     return ORIGINAL_LEVELS / f"{game}_lvl{index}.txt"
 
 
+NEWER_CLASSES_VGDL = """
+BasicGame
+    SpriteSet
+        floor > Immovable
+        hole > Immovable
+        entry > Portal stype=hole
+        bomb > Missile orientation=DOWN
+        ufo > Bomber stype=bomb prob=0.3 cooldown=2 speed=1 orientation=RIGHT
+        hunter > Chaser stype=avatar cooldown=2
+        coward > Fleeing stype=avatar cooldown=2
+        sam > Missile orientation=UP
+        avatar > FlakAvatar stype=sam
+        wall > Immovable
+    LevelMapping
+        . > floor
+        h > floor hole
+        e > floor entry
+        u > floor ufo
+        c > floor hunter
+        f > floor coward
+        A > floor avatar
+    InteractionSet
+        avatar wall > stepBack
+        hunter wall > stepBack
+        coward wall > stepBack
+        ufo wall > turnAround
+        bomb wall > killSprite
+        sam wall > killSprite
+        avatar entry > teleportToExit
+    TerminationSet
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+"""A VGDL game with a type of each sprite class that the first four games lack (FlakAvatar,
+Bomber, Chaser, Fleeing, Portal), for rendering and play."""
+NEWER_CLASSES_LEVEL = """
+    wwwwwwwww
+    wu......w
+    w.e...h.w
+    w.c...f.w
+    w...A...w
+    wwwwwwwww
+"""
+
+
+def newer_classes_game() -> GameDescription:
+    """:data:`NEWER_CLASSES_VGDL` read, as the game ``newclasses``."""
+    from gvgai_py.vgdl import parse_vgdl
+
+    return parse_vgdl(NEWER_CLASSES_VGDL, name="newclasses")
+
+
 EMPTY = "."
 """The empty-cell character of every :func:`describe` game (a drawn space would be dedented)."""
 

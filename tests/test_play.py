@@ -10,18 +10,19 @@ import json
 import os
 
 import pytest
-from helpers import OUR_LEVELS_DIR
+from helpers import NEWER_CLASSES_LEVEL, OUR_LEVELS_DIR, level_rows, newer_classes_game
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame  # noqa: E402
 
-from gvgai_py import GAMES  # noqa: E402
+from gvgai_py import GAMES, Level  # noqa: E402
 from gvgai_py.envs import GVGAIEnv  # noqa: E402
 from gvgai_py.play import (  # noqa: E402
     KEY_ACTIONS,
     HeldKeys,
+    Player,
     load_recording,
     play,
     replay,
@@ -142,3 +143,18 @@ def test_generated_levels_next_and_difficulty_keys():
     assert all(e.level.startswith("generated") for e in episodes)
     assert len({e.level_text for e in episodes}) == len(episodes), "each key draws a new level"
     assert [e.seed for e in episodes] == [3, 4, 5, 6, 7]
+
+
+def test_a_flak_avatar_moves_sideways_and_shoots_while_up_and_down_do_nothing(monkeypatch):
+    description = newer_classes_game()
+    monkeypatch.setitem(GAMES, description.name, description)
+    level = Level.from_string("\n".join(level_rows(NEWER_CLASSES_LEVEL)), description)
+    player = Player(description.name, level, seed=0)
+    start = (player.env.state.avatar.x, player.env.state.avatar.y)
+    for key in (pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_SPACE):
+        player.step(KEY_ACTIONS[key])
+    assert player.episode.actions == ["NIL", "NIL", "LEFT", "USE"]
+    assert (player.env.state.avatar.x, player.env.state.avatar.y) == (start[0] - 10, start[1])
+    sam = next(t.tid for t in player.env.compiled.types if t.name == "sam")
+    assert len(player.env.state.sprites(sam)) == 1
+    assert player.frame().shape == (level.height * 10, level.width * 10, 3)

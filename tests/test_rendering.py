@@ -13,24 +13,34 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
-from helpers import OUR_LEVELS_DIR, level_rows
+from helpers import (
+    NEWER_CLASSES_LEVEL,
+    ORIGINAL_LEVELS,
+    OUR_LEVELS_DIR,
+    level_rows,
+    newer_classes_game,
+)
 
 from gvgai_py import GAMES, Level, env_id
-from gvgai_py.engine import Game, LevelLayout, registry
+from gvgai_py.engine import CompiledGame, Game, LevelLayout, registry
 from gvgai_py.engine.compiler import SpriteType
+from gvgai_py.engine.sprites import SPRITE_CLASSES
 from gvgai_py.envs import GVGAIEnv
 from gvgai_py.rendering import (
+    CLASS_GLYPHS,
     FACINGS,
+    GLYPHS,
     STYLES,
     Renderer,
+    Style,
     Tile,
     make_tile,
     tile_style,
     upscale,
 )
+from gvgai_py.vgdl import read_vgdl
 
-SIZES = {"zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10)}
-"""(rows, cols) of level 0 of each game."""
+VGDL_FILES = ORIGINAL_LEVELS.parent / "vgdl"
 
 ONE_SHIP = """
     wwwwwww
@@ -54,6 +64,12 @@ def make(game: str, **kwargs) -> GVGAIEnv:
     if not (OUR_LEVELS_DIR / game / "lvl0.txt").exists():
         pytest.skip(f"levels/{game}/lvl0.txt not written yet")
     return gym.make(env_id(game), disable_env_checker=True, **kwargs).unwrapped
+
+
+def level0_size(game: str) -> tuple[int, int]:
+    """(rows, cols) of our level 0 of ``game``."""
+    level = Level.from_file(OUR_LEVELS_DIR / game / "lvl0.txt", game)
+    return level.height, level.width
 
 
 def tiny(game: str, drawing: str, **kwargs) -> GVGAIEnv:
@@ -91,7 +107,7 @@ def reference_frame(env: GVGAIEnv) -> np.ndarray:
 def test_pixel_observation_is_rgb_ten_pixels_per_cell(game):
     env = make(game, obs_type="pixels")
     obs, _ = env.reset(seed=0)
-    rows, cols = SIZES[game]
+    rows, cols = level0_size(game)
     assert obs.shape == env.observation_space.shape == (rows * 10, cols * 10, 3)
     assert obs.dtype == np.uint8 and obs in env.observation_space
 
@@ -104,7 +120,7 @@ def test_pixel_environment_passes_gymnasium_check_env(game):
 @pytest.mark.parametrize("game", GAMES)
 def test_incremental_frames_match_drawing_every_sprite_from_scratch(game):
     """Across steps and resets (where the first frame of the level is reused), padded."""
-    rows, cols = SIZES[game]
+    rows, cols = level0_size(game)
     env = make(game, obs_type="pixels", size=(rows + 1, cols + 2))
     obs, _ = env.reset(seed=1)
     actions = np.random.default_rng(1).integers(env.action_space.n, size=150)
@@ -259,3 +275,40 @@ def test_the_river_of_frogs_has_no_black_cells():
         band = frame[r * block:(r + 1) * block]
         assert not (band == 0).all(axis=2).any(), f"black pixels in river row {r}"
 
+
+
+def test_every_sprite_class_has_a_glyph_and_an_oriented_one_shows_each_facing():
+    assert set(CLASS_GLYPHS) == set(SPRITE_CLASSES)
+    assert set(CLASS_GLYPHS.values()) <= set(GLYPHS)
+    for name, sprite_class in SPRITE_CLASSES.items():
+        if sprite_class.oriented:
+            style = Style(CLASS_GLYPHS[name], (200, 120, 60))
+            turned = {make_tile(style, 10, f).rgb.tobytes() for f in FACINGS}
+            assert len(turned) == len(FACINGS), name
+
+
+def test_a_game_of_the_newer_classes_draws_as_from_scratch_with_a_tile_per_type():
+    """FlakAvatar, Bomber (oriented), Chaser, Fleeing and Portal, in a game without styles."""
+    description = newer_classes_game()
+    level = Level.from_string("\n".join(level_rows(NEWER_CLASSES_LEVEL)), description)
+    env = GVGAIEnv(description, level=level, obs_type="pixels")
+    assert description.name not in STYLES
+    assert {"FlakAvatar", "Bomber", "Chaser", "Fleeing", "Portal"} <= {
+        t.sprite_class.name for t in env.compiled.types}
+    obs, _ = env.reset(seed=0)
+    actions = np.random.default_rng(0).integers(env.action_space.n, size=80)
+    for step, action in enumerate(actions):
+        assert np.array_equal(obs, reference_frame(env)), f"step {step}"
+        obs, _, terminated, truncated, _ = env.step(int(action))
+        if terminated or truncated:
+            obs, _ = env.reset()
+    tiles = [make_tile(tile_style(description.name, t), 10).rgb.tobytes()
+             for t in env.compiled.types]
+    assert len(set(tiles)) == len(tiles)
+
+
+@pytest.mark.skipif(not VGDL_FILES.is_dir(), reason=f"GVGAI's VGDL files not in {VGDL_FILES}")
+@pytest.mark.parametrize("game", sorted(STYLES))
+def test_the_styles_of_a_game_are_those_of_the_types_its_vgdl_file_defines(game):
+    compiled = CompiledGame(read_vgdl(VGDL_FILES / f"{game}.txt"))
+    assert set(STYLES[game]) == {t.name for t in compiled.types}
