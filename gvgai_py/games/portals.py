@@ -1,6 +1,6 @@
 """Portals: find the way to the goal through rooms joined only by portals, dodging bullets.
 
-Java GVGAI's VGDL game ``examples/gridphysics/portals.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/portals.txt`` (docs/engine.md, "Portals quirks").
 
 Walls split the level into rooms. Stepping onto a portal entry sends the avatar to an exit of
 its colour, drawn at random among all of them (docs/engine.md, "teleportToExit"), so a room can

@@ -1,6 +1,6 @@
 """Sokoban: push every box into a hole.
 
-Java GVGAI's VGDL game ``examples/gridphysics/sokoban.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/sokoban.txt`` (docs/engine.md, "Sokoban quirks").
 
 The avatar pushes a box it walks into one cell on (docs/engine.md, "bounceForward"). A box
 pushed into a wall or into another box undoes the whole tick: the box and the avatar both stay
