@@ -23,6 +23,9 @@ ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The four games")
     "frogs": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "boulderdash": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
     "solarfox": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "butterflies": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "chase": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "survivezombies": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
 }
 INFO_KEYS = {"score", "won", "lost", "ticks"}
 RENDER_MODES = [mode for mode in GVGAIEnv.metadata["render_modes"] if mode != "human"]

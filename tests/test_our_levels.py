@@ -20,9 +20,13 @@ from gvgai_py import Level
 from gvgai_py.envs import OUR_LEVELS as LEVELS_PER_GAME
 from gvgai_py.envs import builtin_level_path
 
-GAMES = ("zelda", "frogs", "boulderdash", "solarfox")
-SIZES = {"zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10)}
-"""(rows, cols) of every level of a game (docs/engine.md, "The four games")..."""
+SIZES = {
+    "zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10),
+    "butterflies": (11, 28), "chase": (11, 24), "survivezombies": (11, 19),
+}
+"""(rows, cols) of every level of a game, the size of its original levels (docs/engine.md, "The
+four games"; Butterflies' original level 4 has a 12th row, ours do not)..."""
+GAMES = tuple(SIZES)
 SIZE_EXCEPTIONS = {("frogs", 4): (10, 28)}
 """...except these, like the original Frogs level 4."""
 MIN_CHANGED_INTERIOR = 0.25
@@ -116,6 +120,34 @@ def test_solarfox_layout(index):
     field = "".join(row[1:-1] for row in rows[1:-1])
     assert set(field) <= {"+", "b", "p", "A"}
     assert field.count("b") + field.count("p") >= 20
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_butterflies_layout(index):
+    level = load("butterflies", index)
+    counts = Counter("".join(level.rows))
+    assert set(border(level)) == {"w"}
+    assert counts["A"] == 1
+    assert counts["1"] >= 2, "butterflies to catch"
+    assert counts["0"] >= 4, "cocoons enough that one butterfly cannot end the game at once"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_chase_layout(index):
+    level = load("chase", index)
+    counts = Counter("".join(level.rows))
+    assert set(border(level)) == {"w"}
+    assert counts["A"] == 1 and counts["0"] >= 1
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_survivezombies_layout(index):
+    level = load("survivezombies", index)
+    counts = Counter("".join(level.rows))
+    assert set(border(level)) == {"w"}
+    assert counts["A"] == 1
+    assert counts["1"] + counts["2"] >= 1, "a grave that raises zombies"
+    assert counts["0"] >= 1, "a flower whose bees turn zombies into honey"
 
 
 @pytest.mark.skipif(not original_level("zelda", 0).exists(), reason=ORIGINALS_MISSING)

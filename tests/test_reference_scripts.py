@@ -30,7 +30,7 @@ def test_an_empty_reference_folder_names_the_levels_and_the_csv(name, tmp_path):
     result = run_script(name, tmp_path)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
-    assert "20 original GVGAI levels are missing" in lines[0]
+    assert f"{5 * len(GAMES)} original GVGAI levels are missing" in lines[0]
     assert LEVELS_URL in lines[0] and SCRIPTS[name] in lines[0]
     assert not (tmp_path / "fidelity.md").exists()
 

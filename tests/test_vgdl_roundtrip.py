@@ -1,7 +1,8 @@
-"""The four games round-trip (issue 17, item 2): GVGAI's own VGDL files, read by
-:mod:`gvgai_py.vgdl`, play exactly as our hand-written descriptions (``gvgai_py/games/``).
+"""Our games round-trip (issue 17, item 2): GVGAI's own VGDL files, read by
+:mod:`gvgai_py.vgdl`, play exactly as our hand-written descriptions (``gvgai_py/games/``), every
+game of :data:`gvgai_py.GAMES` on its 5 original levels.
 
-The VGDL files and the 20 original levels are GPL and stay outside the project: they are read
+The VGDL files and the original levels are GPL and stay outside the project: they are read
 from ``../shared/gvgai-reference/`` (next to ``GVGAI_ORIGINAL_LEVELS`` when that is set), and
 the tests are skipped where that folder is missing.
 
