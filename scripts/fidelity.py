@@ -1,14 +1,17 @@
-"""Compare a uniform random agent on the 20 original GVGAI levels with the Java engine.
+"""Compare a uniform random agent on the original GVGAI levels (five per game) with the Java
+engine.
 
-The Java reference (``java_random_agent_stats_B10.csv``, block size 10, NIL included) ran
-200 episodes per level under the planning-track rules: the game ends as a loss after tick
-index 2000 and ``ticks`` is the final tick index (actions taken minus one). We play the same
-way, straight on the engine, and write ``docs/fidelity.md``.
+The Java reference (:data:`STATISTICS`: ``java_random_agent_stats_B10.csv`` for the first four
+games, ``java_random_agent_stats_B10_more.csv`` for the other seven; block size 10, NIL
+included) ran 200 episodes per level under the planning-track rules: the game ends as a loss
+after tick index 2000 and ``ticks`` is the final tick index (actions taken minus one). We play
+the same way, straight on the engine, and write ``docs/fidelity.md``.
 
 Targets: mean score and mean length within 3 standard errors of the difference, win rate
 within 0.03 + 2 standard errors.
 
-    python scripts/fidelity.py [--episodes 500] [--reference DIR] [--out docs/fidelity.md]
+    python scripts/fidelity.py [--episodes 500] [--games G ...] [--reference DIR]
+                               [--out docs/fidelity.md]
 """
 
 from __future__ import annotations
@@ -32,19 +35,38 @@ from gvgai_py.envs import MAX_STEPS
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "gvgai-reference"
 """The default ``--reference`` folder: ``levels/`` and the Java engine's CSV files."""
 ORIGINAL_LEVELS_URL = "https://github.com/GAIGResearch/GVGAI/tree/master/examples/gridphysics"
-STATISTICS = "java_random_agent_stats_B10.csv"
+STATISTICS = ("java_random_agent_stats_B10.csv", "java_random_agent_stats_B10_more.csv")
+"""The Java engine's random-agent statistics, each file some of the games (a ``game`` column)."""
 STATISTICS_COLUMNS = "game, level, episodes, win_rate, score_mean, score_std, ticks_mean, ticks_std"
+JAVA_GAME_INDEX = {game: index for index, game in enumerate((
+    "zelda", "frogs", "boulderdash", "solarfox", "aliens", "butterflies", "chase",
+    "missilecommand", "portals", "sokoban", "survivezombies"))}
+"""Each game's index in the Java measurements' seeds, which our episode seeds take too, so that
+a level's episodes do not depend on the order of ``GAMES`` (the first four are also first
+there, as they were when seeds followed it)."""
 
 
-def missing_reference(reference: Path, games: Iterable[str], csv_name: str,
+def measured_games(reference: Path, csv_names: Sequence[str]) -> set[str]:
+    """The games that the files ``csv_names`` of ``reference`` that exist have rows of."""
+    games = set()
+    for name in csv_names:
+        if (reference / name).is_file():
+            with open(reference / name, newline="") as f:
+                games.update(row["game"] for row in csv.DictReader(f))
+    return games
+
+
+def missing_reference(reference: Path, games: Iterable[str], csv_names: Sequence[str],
                       csv_columns: str) -> str | None:
     """What the ``--reference`` folder lacks, in one line that says where to get it, or None.
 
     The folder holds ``levels/<game>_lvl<N>.txt``, the original GVGAI levels (GPL, so not
-    shipped with gvgai_py, but downloadable), and ``csv_name``, measurements of the Java
-    engine that are not published anywhere: whoever has them says where they are with
-    ``--reference``, whoever has not can make them with the Java framework.
+    shipped with gvgai_py, but downloadable), and ``csv_names``, measurements of the Java
+    engine that are not published anywhere, which must cover every one of ``games``: whoever
+    has them says where they are with ``--reference``, whoever has not can make them with the
+    Java framework.
     """
+    games = list(games)
     levels = reference / "levels"
     absent = [name for game in games for number in range(5)
               if not (levels / (name := f"{game}_lvl{number}.txt")).is_file()]
@@ -55,10 +77,15 @@ def missing_reference(reference: Path, games: Iterable[str], csv_name: str,
             f"they are GPL and not shipped; download <game>_lvl<N>.txt from "
             f"{ORIGINAL_LEVELS_URL} into that folder"
         )
-    if not (reference / csv_name).is_file():
+    unmeasured = [game for game in games if game not in measured_games(reference, csv_names)]
+    if unmeasured:
+        absent = [name for name in csv_names if not (reference / name).is_file()]
+        where = (f"{' and '.join(absent)} missing from {reference}" if absent
+                 else f"not in {reference}'s {' or '.join(csv_names)}")
         problems.append(
-            f"{reference / csv_name} is missing: the Java engine's random-agent measurements "
-            f"({csv_columns}), not shipped; make them with the Java GVGAI framework"
+            f"the Java engine's random-agent measurements ({csv_columns}) of "
+            f"{', '.join(unmeasured)} are {where}: not shipped; make them with the Java GVGAI "
+            f"framework"
         )
     if not problems:
         return None
@@ -104,8 +131,17 @@ def play_random(level: Level, episodes: int, seed: Sequence[int]) -> dict[str, n
 
 
 def read_reference(reference: Path) -> dict[tuple[str, int], dict[str, Sample]]:
+    """Win, score and ticks samples of every (game, level) of the :data:`STATISTICS` found."""
     rows = {}
-    with open(reference / STATISTICS) as f:
+    for name in STATISTICS:
+        if (reference / name).is_file():
+            rows.update(read_statistics(reference / name))
+    return rows
+
+
+def read_statistics(path: Path) -> dict[tuple[str, int], dict[str, Sample]]:
+    rows = {}
+    with open(path, newline="") as f:
         for row in csv.DictReader(f):
             n = int(row["episodes"])
             win = float(row["win_rate"])
@@ -133,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--out", type=Path, default=Path("docs/fidelity.md"))
-    parser.add_argument("--games", nargs="*", default=list(GAMES))
+    parser.add_argument("--games", nargs="*", default=list(GAMES), choices=list(GAMES),
+                        metavar="GAME", help="games to compare (default: all)")
     args = parser.parse_args(argv)
     missing = missing_reference(args.reference, args.games, STATISTICS, STATISTICS_COLUMNS)
     if missing:
@@ -144,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         "# Fidelity: random agent, ours vs the Java engine (block size 10, NIL included)",
         "",
         f"Ours: {args.episodes} episodes per level (seed {args.seed}); Java: 200 episodes "
-        f"(`{STATISTICS}`). Planning-track rules for both: a loss after tick {MAX_STEPS}. "
+        f"(`{'`, `'.join(STATISTICS)}`). Planning-track rules for both: a loss after tick "
+        f"{MAX_STEPS}. "
         "Cells show ours / Java and, in brackets, the difference in standard errors of "
         "the difference. Targets: score and length within 3 SE, win rate within 0.03 + 2 SE.",
         "",
@@ -159,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         level = Level.from_file(args.reference / "levels" / f"{game}_lvl{number}.txt", game)
         # Each level its own episode seeds: with one set for all, a game whose random episodes
         # hardly depend on the level (Solarfox) showed one mean length on every level.
-        seed = (args.seed, list(GAMES).index(game), number)
+        seed = (args.seed, JAVA_GAME_INDEX[game], number)
         ours = {k: Sample.of(v) for k, v in play_random(level, args.episodes, seed).items()}
         cells, ok = [], True
         for stat in ("win", "score", "ticks"):
