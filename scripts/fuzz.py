@@ -12,7 +12,7 @@ A violation is printed with the level and the episode seed; replay that one epis
 
     python scripts/fuzz.py --level PATH --episode-seed N
 
-``--random-levels N`` plays N random legal levels instead (all four games in turn, up to
+``--random-levels N`` plays N random legal levels instead (every game in turn, up to
 8x12 cells, half of them without a wall border, so sprites leave the level), each with another
 observation type and render mode, for ``--max-steps`` steps at most. Replay one with
 

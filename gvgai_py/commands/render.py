@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gvgai_py import GAMES
 from gvgai_py.cli import CLIError
 from gvgai_py.level import resolve_game
 from gvgai_py.outputs import check_targets
@@ -18,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "render", help="save a level's first frame as a PNG image",
         description=__doc__.split(": ", 1)[1].split("\n\n")[0], epilog=__doc__.split("\n\n")[1],
     )
-    parser.add_argument("game", help="zelda, frogs, boulderdash or solarfox")
+    parser.add_argument("game", help=", ".join(GAMES))
     parser.add_argument(
         "--level", nargs="+", default=["0"], metavar="N|PATH",
         help="our levels (0-4) or level files (default 0); several need --grid",

@@ -93,7 +93,7 @@ Termination = SpriteCounter | MultiSpriteCounter | Timeout
 
 @dataclass(frozen=True)
 class GameDescription:
-    """Everything the engine needs to play one game; see ``gvgai_py/games/`` for the four."""
+    """Everything the engine needs to play one game; see ``gvgai_py/games/`` for ours."""
 
     name: str
     sprites: tuple[SpriteNode, ...]
