@@ -26,6 +26,8 @@ ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The four games")
     "butterflies": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "chase": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "survivezombies": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "portals": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "sokoban": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
 }
 INFO_KEYS = {"score", "won", "lost", "ticks"}
 RENDER_MODES = [mode for mode in GVGAIEnv.metadata["render_modes"] if mode != "human"]

@@ -23,12 +23,17 @@ from gvgai_py.envs import builtin_level_path
 SIZES = {
     "zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10),
     "butterflies": (11, 28), "chase": (11, 24), "survivezombies": (11, 19),
+    "portals": (11, 19), "sokoban": (9, 13),
 }
 """(rows, cols) of every level of a game, the size of its original levels (docs/engine.md, "The
 four games"; Butterflies' original level 4 has a 12th row, ours do not)..."""
 GAMES = tuple(SIZES)
-SIZE_EXCEPTIONS = {("frogs", 4): (10, 28)}
-"""...except these, like the original Frogs level 4."""
+SIZE_EXCEPTIONS = {
+    ("frogs", 4): (10, 28),
+    ("sokoban", 2): (9, 11), ("sokoban", 3): (7, 7), ("sokoban", 4): (8, 9),
+}
+"""...except these, like the original Frogs level 4 and the Sokoban originals of the same index
+(Sokoban's levels are rooms of any size). Portals' original level 3 has 10 rows, ours 11."""
 MIN_CHANGED_INTERIOR = 0.25
 """Share of the cells inside the border in which a level must differ from every original of
 the same size. The originals differ from one another in as little as 14%."""
@@ -148,6 +153,27 @@ def test_survivezombies_layout(index):
     assert counts["A"] == 1
     assert counts["1"] + counts["2"] >= 1, "a grave that raises zombies"
     assert counts["0"] >= 1, "a flower whose bees turn zombies into honey"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_portals_layout(index):
+    level = load("portals", index)
+    counts = Counter("".join(level.rows))
+    assert set(border(level)) == {"w"}
+    assert counts["A"] == counts["g"] == 1
+    assert counts["i"] + counts["2"] >= 1, "the goal is reached through portals"
+    for entry, exit_ in (("i", "o"), ("2", "3")):
+        assert counts[exit_] >= 1 or not counts[entry], f"entry {entry} has no exit {exit_}"
+    assert counts["x"] + counts["r"] + counts["h"] + counts["v"] >= 1, "bullets"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_sokoban_layout(index):
+    level = load("sokoban", index)
+    counts = Counter("".join(level.rows))
+    assert set(border(level)) == {"w"}
+    assert counts["A"] == 1
+    assert counts["1"] >= 2 and counts["0"] >= 1, "boxes to push, holes to push them into"
 
 
 @pytest.mark.skipif(not original_level("zelda", 0).exists(), reason=ORIGINALS_MISSING)

@@ -5,16 +5,20 @@ from gvgai_py.games.boulderdash import BOULDERDASH
 from gvgai_py.games.butterflies import BUTTERFLIES
 from gvgai_py.games.chase import CHASE
 from gvgai_py.games.frogs import FROGS
+from gvgai_py.games.portals import PORTALS
+from gvgai_py.games.sokoban import SOKOBAN
 from gvgai_py.games.solarfox import SOLARFOX
 from gvgai_py.games.survivezombies import SURVIVEZOMBIES
 from gvgai_py.games.zelda import ZELDA
 
 GAMES: dict[str, GameDescription] = {
     g.name: g
-    for g in (ZELDA, FROGS, BOULDERDASH, SOLARFOX, BUTTERFLIES, CHASE, SURVIVEZOMBIES)
+    for g in (
+        ZELDA, FROGS, BOULDERDASH, SOLARFOX, BUTTERFLIES, CHASE, SURVIVEZOMBIES, PORTALS, SOKOBAN,
+    )
 }
 
 __all__ = [
-    "GAMES", "BOULDERDASH", "BUTTERFLIES", "CHASE", "FROGS", "SOLARFOX", "SURVIVEZOMBIES",
-    "ZELDA",
+    "GAMES", "BOULDERDASH", "BUTTERFLIES", "CHASE", "FROGS", "PORTALS", "SOKOBAN", "SOLARFOX",
+    "SURVIVEZOMBIES", "ZELDA",
 ]
