@@ -168,3 +168,21 @@ def test_the_shots_only_the_read_solarfox_keeps_are_outside_the_level():
 
 def sprite_places(game: Game) -> list[tuple[str, int, int]]:
     return [(t.name, s.x, s.y) for t in game.types for s in game.sprites(t.tid)]
+
+
+def test_the_compared_episodes_take_portals_and_push_boxes():
+    """The trajectories above check teleportToExit's draw among several exits and
+    bounceForward only if random play reaches them: on the original level 0 of Portals (three
+    exits of one colour) the avatar jumps through a portal, and on Sokoban's boxes move."""
+    teleports = pushes = 0
+    for seed in RANDOM_SEEDS:
+        for ours, _, _ in play_both("portals", 0, seed):
+            avatar = ours.avatar
+            if abs(avatar.x - avatar.last_x) + abs(avatar.y - avatar.last_y) > ours.block:
+                teleports += 1
+        boxes = None
+        for ours, _, _ in play_both("sokoban", 0, seed):
+            now = sprite_places(ours)
+            pushes += boxes is not None and now != boxes
+            boxes = now
+    assert teleports > 0 and pushes > 0
