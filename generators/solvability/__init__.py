@@ -30,7 +30,14 @@ from collections.abc import Callable
 from gvgai_generators.frogs_timing import plan_crossing
 from gvgai_generators.planning import Plan
 from gvgai_generators.solarfox_route import plan_route
-from gvgai_generators.solvability import boulderdash, frogs, solarfox, zelda
+from gvgai_generators.solvability import (
+    boulderdash,
+    frogs,
+    portals,
+    sokoban,
+    solarfox,
+    zelda,
+)
 from gvgai_generators.solvability.core import (
     Option,
     SearchDomain,
@@ -59,6 +66,8 @@ DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
     "frogs": frogs.domain,
     "boulderdash": boulderdash.domain,
     "solarfox": solarfox.domain,
+    "portals": portals.domain,
+    "sokoban": sokoban.domain,
 }
 """How to search each game, built from the level's starting state."""
 
