@@ -4,10 +4,11 @@ Java GVGAI's VGDL game ``examples/gridphysics/survivezombies.txt``.
 
 Graves (SpawnPoints) raise zombies, Chasers of the avatar that move half a cell every sixth
 tick (docs/engine.md, "Chaser and Fleeing"); flowers release bees, RandomNPCs that move a cell
-every third tick and turn a zombie they meet into honey. The avatar has one health point and
-holds at most 9: honey adds one, a zombie's touch takes one (and the zombie dies), and at 0 the
-avatar dies (docs/engine.md, "Health points"). Stepping onto a grave kills the avatar outright.
-Surviving the tick whose index reaches 1000 wins (docs/engine.md, "Timeout").
+every third tick: a bee that meets a zombie kills it and turns into honey. The avatar has one
+health point and holds at most 9: honey adds one, a zombie's touch takes one (and the zombie
+dies), and at 0 the avatar dies (docs/engine.md, "Health points"). Stepping onto a grave kills
+the avatar outright. Surviving the tick whose index reaches 1000 wins (docs/engine.md,
+"Timeout"); Java reports such a win with a score of 0 or less as 1 (docs/engine.md, "Score").
 
 Actions: NIL, LEFT, RIGHT, DOWN, UP (one cell per tick, no facing).
 Score: +1 per honey eaten, -1 per zombie's touch, -1 for stepping onto a grave.
