@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import gymnasium as gym
 import pytest
 
@@ -16,9 +18,9 @@ from gvgai_generators.solvability import (
     verify,
 )
 from gvgai_py import Level
-from gvgai_py.envs import GVGAIEnv, builtin_level_path
+from gvgai_py.envs import GVGAIEnv, builtin_level_path, start_game
 
-GAMES = ("zelda", "frogs", "boulderdash", "solarfox")
+GAMES = ("zelda", "frogs", "boulderdash", "solarfox", "butterflies", "chase", "survivezombies")
 SEED = 1
 """Not the seed of the stored witnesses, so that these searches are new work."""
 
@@ -150,3 +152,17 @@ def test_uninformed_search_finds_a_shortest_witness():
 
 def test_every_generated_game_has_a_domain():
     assert set(gvgai_py.GENERATED_GAMES) <= set(DOMAINS)
+
+
+def test_the_chase_search_drops_a_state_next_to_an_angry_goat():
+    """An angry goat moves a cell a tick, as fast as the avatar: next to one, the avatar may
+    already be caught in the next tick, so the search never goes there."""
+    level = Level.from_string("wwwwwwww\nwA....0w\nwwwwwwww\n", "chase")
+    start = start_game(level, 0)
+    domain = DOMAINS["chase"](start)
+    assert domain.heuristic(start) == 5, "walk to the scared goat"
+    angry = start.compiled.leaf_id("angry")
+    for cells_away, pruned in ((1, True), (2, False)):
+        game = start.clone()
+        game.create(angry, start.avatar.x + cells_away * game.block, start.avatar.y)
+        assert math.isinf(domain.heuristic(game)) == pruned, cells_away

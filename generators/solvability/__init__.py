@@ -32,10 +32,13 @@ from gvgai_generators.planning import Plan
 from gvgai_generators.solarfox_route import plan_route
 from gvgai_generators.solvability import (
     boulderdash,
+    butterflies,
+    chase,
     frogs,
     portals,
     sokoban,
     solarfox,
+    survivezombies,
     zelda,
 )
 from gvgai_generators.solvability.core import (
@@ -68,6 +71,9 @@ DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
     "solarfox": solarfox.domain,
     "portals": portals.domain,
     "sokoban": sokoban.domain,
+    "butterflies": butterflies.domain,
+    "chase": chase.domain,
+    "survivezombies": survivezombies.domain,
 }
 """How to search each game, built from the level's starting state."""
 
