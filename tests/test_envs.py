@@ -28,6 +28,8 @@ ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The four games")
     "survivezombies": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "portals": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "sokoban": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
+    "aliens": ["NIL", "USE", "LEFT", "RIGHT"],
+    "missilecommand": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
 }
 INFO_KEYS = {"score", "won", "lost", "ticks"}
 RENDER_MODES = [mode for mode in GVGAIEnv.metadata["render_modes"] if mode != "human"]

@@ -17,13 +17,13 @@ from helpers import ORIGINALS_MISSING, original_level
 import gvgai_py
 from gvgai_generators.solvability.witnesses import solution_path
 from gvgai_py import Level
+from gvgai_py.envs import MAX_STEPS, builtin_level_path, start_game
 from gvgai_py.envs import OUR_LEVELS as LEVELS_PER_GAME
-from gvgai_py.envs import builtin_level_path
 
 SIZES = {
     "zelda": (9, 13), "frogs": (11, 28), "boulderdash": (13, 26), "solarfox": (11, 10),
     "butterflies": (11, 28), "chase": (11, 24), "survivezombies": (11, 19),
-    "portals": (11, 19), "sokoban": (9, 13),
+    "portals": (11, 19), "sokoban": (9, 13), "aliens": (11, 30), "missilecommand": (12, 24),
 }
 """(rows, cols) of every level of a game, the size of its original levels (docs/engine.md, "The
 four games"; Butterflies' original level 4 has a 12th row, ours do not)..."""
@@ -174,6 +174,39 @@ def test_sokoban_layout(index):
     assert set(border(level)) == {"w"}
     assert counts["A"] == 1
     assert counts["1"] >= 2 and counts["0"] >= 1, "boxes to push, holes to push them into"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_aliens_layout(index):
+    rows = load("aliens", index).rows
+    counts = Counter("".join(rows))
+    assert set(counts) <= {".", "0", "1", "2", "A"}
+    assert rows[-1].count("A") == counts["A"] == 1, "the ship starts on the bottom row"
+    assert counts["1"] + counts["2"] >= 1, "a portal releases the aliens"
+    assert counts["0"] >= 40, "shields"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_missilecommand_layout(index):
+    rows = load("missilecommand", index).rows
+    counts = Counter("".join(rows))
+    assert set(rows[-1]) == {"w"} and all(row[0] == row[-1] == "w" for row in rows)
+    assert counts["A"] == 1
+    cities = [c for c, char in enumerate(rows[-2]) if char == "c"]
+    assert len(cities) == counts["c"] >= 1, "the cities stand on the ground"
+    assert counts["m"] + counts["f"] >= len(cities), "missiles enough to take every city"
+    for c in cities:
+        assert all(row[c] != "w" for row in rows[:-1]), f"a wall above the city in column {c}"
+
+
+@pytest.mark.parametrize("index", range(LEVELS_PER_GAME))
+def test_missilecommand_idle_play_loses(index):
+    """Every missile reaches a city, none stranded behind a wall (a Chaser only ever steps
+    towards its target), so a player who does nothing loses."""
+    game = start_game(load("missilecommand", index), seed=0)
+    while not game.ended and game.tick < MAX_STEPS:
+        game.step("NIL")
+    assert game.lost
 
 
 @pytest.mark.skipif(not original_level("zelda", 0).exists(), reason=ORIGINALS_MISSING)

@@ -31,14 +31,13 @@ from gvgai_generators.frogs_timing import plan_crossing
 from gvgai_generators.planning import Plan
 from gvgai_generators.solarfox_route import plan_route
 from gvgai_generators.solvability import (
+    aliens,
     boulderdash,
-    butterflies,
-    chase,
     frogs,
+    missilecommand,
     portals,
     sokoban,
     solarfox,
-    survivezombies,
     zelda,
 )
 from gvgai_generators.solvability.core import (
@@ -69,11 +68,10 @@ DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
     "frogs": frogs.domain,
     "boulderdash": boulderdash.domain,
     "solarfox": solarfox.domain,
+    "aliens": aliens.domain,
+    "missilecommand": missilecommand.domain,
     "portals": portals.domain,
     "sokoban": sokoban.domain,
-    "butterflies": butterflies.domain,
-    "chase": chase.domain,
-    "survivezombies": survivezombies.domain,
 }
 """How to search each game, built from the level's starting state."""
 

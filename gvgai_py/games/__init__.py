@@ -1,10 +1,12 @@
 """The games, each a declarative :class:`~gvgai_py.engine.GameDescription`."""
 
 from gvgai_py.engine import GameDescription
+from gvgai_py.games.aliens import ALIENS
 from gvgai_py.games.boulderdash import BOULDERDASH
 from gvgai_py.games.butterflies import BUTTERFLIES
 from gvgai_py.games.chase import CHASE
 from gvgai_py.games.frogs import FROGS
+from gvgai_py.games.missilecommand import MISSILECOMMAND
 from gvgai_py.games.portals import PORTALS
 from gvgai_py.games.sokoban import SOKOBAN
 from gvgai_py.games.solarfox import SOLARFOX
@@ -15,10 +17,11 @@ GAMES: dict[str, GameDescription] = {
     g.name: g
     for g in (
         ZELDA, FROGS, BOULDERDASH, SOLARFOX, BUTTERFLIES, CHASE, SURVIVEZOMBIES, PORTALS, SOKOBAN,
+        ALIENS, MISSILECOMMAND,
     )
 }
 
 __all__ = [
-    "GAMES", "BOULDERDASH", "BUTTERFLIES", "CHASE", "FROGS", "PORTALS", "SOKOBAN", "SOLARFOX",
-    "SURVIVEZOMBIES", "ZELDA",
+    "GAMES", "ALIENS", "BOULDERDASH", "BUTTERFLIES", "CHASE", "FROGS", "MISSILECOMMAND",
+    "PORTALS", "SOKOBAN", "SOLARFOX", "SURVIVEZOMBIES", "ZELDA",
 ]
