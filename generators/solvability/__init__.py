@@ -33,11 +33,14 @@ from gvgai_generators.solarfox_route import plan_route
 from gvgai_generators.solvability import (
     aliens,
     boulderdash,
+    butterflies,
+    chase,
     frogs,
     missilecommand,
     portals,
     sokoban,
     solarfox,
+    survivezombies,
     zelda,
 )
 from gvgai_generators.solvability.core import (
@@ -72,6 +75,9 @@ DOMAINS: dict[str, Callable[[Game], SearchDomain]] = {
     "missilecommand": missilecommand.domain,
     "portals": portals.domain,
     "sokoban": sokoban.domain,
+    "butterflies": butterflies.domain,
+    "chase": chase.domain,
+    "survivezombies": survivezombies.domain,
 }
 """How to search each game, built from the level's starting state."""
 
