@@ -1,6 +1,7 @@
 """Butterflies: catch every butterfly before they have opened all the cocoons.
 
-Java GVGAI's VGDL game ``examples/gridphysics/butterflies.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/butterflies.txt`` (docs/engine.md,
+"Butterflies quirks").
 
 The butterflies are RandomNPCs of speed 0.6 and ``cons`` 1: they move ⌊0.6 × B⌋ px on every
 tick (6 px at B = 10, so they spend most ticks between cells) and draw a new direction every

@@ -1,6 +1,6 @@
 """Chase: catch the scared goats; a goat that finds a fallen one turns angry and hunts you.
 
-Java GVGAI's VGDL game ``examples/gridphysics/chase.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/chase.txt`` (docs/engine.md, "Chase quirks").
 
 Scared goats are Fleeing sprites and angry goats Chasers, both of the avatar, moving a cell per
 tick (docs/engine.md, "Chaser and Fleeing"). Touching a scared goat turns it into a carcass; a

@@ -1,6 +1,7 @@
 """Survive Zombies: stay alive for 1000 ticks while zombies rise from the graves.
 
-Java GVGAI's VGDL game ``examples/gridphysics/survivezombies.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/survivezombies.txt`` (docs/engine.md,
+"Survive Zombies quirks").
 
 Graves (SpawnPoints) raise zombies, Chasers of the avatar that move half a cell every sixth
 tick (docs/engine.md, "Chaser and Fleeing"); flowers release bees, RandomNPCs that move a cell
