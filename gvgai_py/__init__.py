@@ -1,7 +1,9 @@
-"""gvgai_py: GVG-AI games (Zelda, Frogs, Boulderdash, Solarfox) in pure Python.
+"""gvgai_py: eleven GVG-AI games in pure Python: GVGAI's first training set (Aliens,
+Boulderdash, Butterflies, Chase, Frogs, Missile Command, Portals, Sokoban, Survive Zombies,
+Zelda) and Solarfox.
 
 ``import gvgai_py`` registers ``gvgai/<Game>-v0`` for every game of :data:`GAMES`
-(``gvgai/Zelda-v0`` ...: our levels, a file, or a level source), and
+(``gvgai/Zelda-v0``, ``gvgai/MissileCommand-v0`` ...: our levels, a file, or a level source), and
 ``gvgai/<Game>-pcg-v0``, the same game on generated levels (``level="pcg"``), for the games
 that have a level generator (:data:`GENERATED_GAMES`), for tools that take only an id:
 ``gym.make("gvgai/Zelda-pcg-v0", difficulty=0.5)``. ``gvgai/VGDL-v0`` plays any game of a VGDL
@@ -37,11 +39,18 @@ def level_source_games(source: str) -> tuple[str, ...]:
     return tuple(game for game in GAMES if game in listed)
 
 
+ID_NAMES = {"missilecommand": "MissileCommand", "survivezombies": "SurviveZombies"}
+"""How the ids spell the games whose names join several words; the others' ids capitalize
+the name."""
+
+
 def env_id(game: str, level_source: str | None = None) -> str:
-    """The Gymnasium id of a game name: ``env_id("zelda") == "gvgai/Zelda-v0"``, and of the
+    """The Gymnasium id of a game name: ``env_id("zelda") == "gvgai/Zelda-v0"``,
+    ``env_id("missilecommand") == "gvgai/MissileCommand-v0"`` (:data:`ID_NAMES`), and of the
     game on a named level source: ``env_id("zelda", "pcg") == "gvgai/Zelda-pcg-v0"``."""
     variant = f"-{level_source}" if level_source else ""
-    return f"gvgai/{game.capitalize()}{variant}-v0"
+    name = ID_NAMES.get(game.lower(), game.capitalize())
+    return f"gvgai/{name}{variant}-v0"
 
 
 def _register(games: tuple[str, ...], level_source: str | None = None) -> tuple[str, ...]:

@@ -31,6 +31,9 @@ ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The four games")
     "aliens": ["NIL", "USE", "LEFT", "RIGHT"],
     "missilecommand": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
 }
+IDS = {game: f"gvgai/{game.capitalize()}-v0" for game in ACTIONS} | {
+    "missilecommand": "gvgai/MissileCommand-v0", "survivezombies": "gvgai/SurviveZombies-v0"}
+"""The ids as issue 17 names them: the names of several words in CamelCase."""
 INFO_KEYS = {"score", "won", "lost", "ticks"}
 RENDER_MODES = [mode for mode in GVGAIEnv.metadata["render_modes"] if mode != "human"]
 """Every mode but the window, which needs a display."""
@@ -166,6 +169,10 @@ def test_render_and_ascii_before_reset_ask_for_a_reset(env_id, render_mode):
         env.render()
     with pytest.raises(RuntimeError, match=r"^call reset\(\) before ascii\(\)$"):
         env.ascii()
+
+
+def test_the_id_spells_the_game_as_documented(env_id):
+    assert env_id == IDS[game_of(env_id)]
 
 
 def test_action_meanings_follow_gvgai_gym(env_id):
