@@ -1,19 +1,19 @@
 """Aliens: a Space Invaders-like game. Shoot the aliens that march across the sky before
 their bombs or their descent reach the ship.
 
-Java GVGAI's VGDL game ``examples/gridphysics/aliens.txt``.
+Java GVGAI's VGDL game ``examples/gridphysics/aliens.txt`` (docs/engine.md, "Aliens quirks").
 
-Two portals in the sky release 20 aliens each, one every 16 (slow portal) or 12 (fast portal)
-ticks. An alien (``ontology.sprites.producer.Bomber``) marches right, 8 px every third tick at
-B = 10, and drops a bomb where it stands with chance 0.01 on its spawning ticks; at the edge of
-the level it comes back, drops two moves and marches the other way (docs/engine.md, "Bomber"
-and "turnAround"). The ship (``ontology.avatar.FlakAvatar``) moves along its row and fires one
+A portal in the sky releases 20 aliens, one every 16 ticks (slow portal) or 12 (fast portal).
+An alien (``ontology.sprites.producer.Bomber``) marches right, 8 px every third tick at B = 10,
+and drops a bomb where it stands with chance 0.01 on its spawning ticks; at the edge of the
+level it comes back, drops two moves and marches the other way (docs/engine.md, "Bomber" and
+"turnAround"). The ship (``ontology.avatar.FlakAvatar``) moves along its row and fires one
 missile straight up at a time (``sam``, a singleton). Bombs and missiles eat away the bases
 they hit, and an alien flattens any base it walks into.
 
 Actions: NIL, USE (fire), LEFT, RIGHT (docs/engine.md, "Sprite classes").
 Score: +2 per alien shot, +1 per piece of base shot away, -1 for the ship hit by an alien or a
-bomb (the loss). The game is won once both portals are spent and no alien is left.
+bomb (the loss). The game is won once the portals are spent and no alien is left.
 """
 
 from gvgai_py.engine import EOS, GameDescription, MultiSpriteCounter, SpriteCounter, rule, sprite
