@@ -20,7 +20,10 @@ from gvgai_generators.solvability import (
 from gvgai_py import Level
 from gvgai_py.envs import GVGAIEnv, builtin_level_path, start_game
 
-GAMES = ("zelda", "frogs", "boulderdash", "solarfox", "butterflies", "chase", "survivezombies")
+GAMES = (
+    "zelda", "frogs", "boulderdash", "solarfox", "butterflies", "chase", "survivezombies",
+    "aliens", "missilecommand",
+)
 SEED = 1
 """Not the seed of the stored witnesses, so that these searches are new work."""
 
