@@ -18,7 +18,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 from gvgai_py import ENV_IDS, Level
 from gvgai_py.envs import GVGAIEnv, start_game
 
-ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The four games")
+ACTIONS = {  # GVGAI-Gym's indices (docs/engine.md, "The games")
     "zelda": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],
     "frogs": ["NIL", "LEFT", "RIGHT", "DOWN", "UP"],
     "boulderdash": ["NIL", "USE", "LEFT", "RIGHT", "DOWN", "UP"],

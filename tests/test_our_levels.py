@@ -1,6 +1,6 @@
 """Our hand-designed levels (``levels/<game>/lvl0..4.txt``) and their stored seed-0 witnesses.
 
-Each level has the size and fixed layout of the originals (docs/engine.md, "The four games"), is
+Each level has the size and fixed layout of the originals (docs/engine.md, "The games"), is
 no near-copy of any original, and its stored action sequence wins through ``gymnasium.make``.
 """
 
@@ -26,7 +26,7 @@ SIZES = {
     "portals": (11, 19), "sokoban": (9, 13), "aliens": (11, 30), "missilecommand": (12, 24),
 }
 """(rows, cols) of every level of a game, the size of its original levels (docs/engine.md, "The
-four games"; Butterflies' original level 4 has a 12th row, ours do not)..."""
+games"; Butterflies' original level 4 has a 12th row, ours do not)..."""
 GAMES = tuple(SIZES)
 SIZE_EXCEPTIONS = {
     ("frogs", 4): (10, 28),

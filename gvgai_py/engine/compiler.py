@@ -138,7 +138,7 @@ class CompiledGame:
         """Per ``forget_offscreen`` type: the types it has a rule with."""
         avatar_class = self.types[self.avatar_types[0]].sprite_class
         # Numbered as GVGAI-Gym numbers them: NIL, then the avatar class's actions in Java's
-        # order (docs/engine.md, "The four games").
+        # order (docs/engine.md, "The games").
         self.actions = (
             ("NIL",) + ("USE",) * avatar_class.uses + ("LEFT", "RIGHT")
             + ("DOWN", "UP") * (not avatar_class.horizontal)
