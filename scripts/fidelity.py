@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "Cells show ours / Java and, in brackets, the difference in standard errors of "
         "the difference. Targets: score and length within 3 SE, win rate within 0.03 + 2 SE.",
         "",
-        "Regenerate with `python scripts/fidelity.py`.",
+        f"Regenerate with `python scripts/fidelity.py --episodes {args.episodes}`.",
         "",
         "| game | level | win rate | mean score | mean ticks | ok |",
         "|---|---|---|---|---|---|",
