@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 
 import numpy as np
 
@@ -76,14 +76,17 @@ def grid_moves(rows: int, cols: int) -> tuple[tuple[tuple[str, int], ...], ...]:
 
 
 def breadth_first(
-    rows: int, cols: int, sources: Iterable[int], blocked: Container[int]
+    rows: int, cols: int, sources: Iterable[int], blocked: Container[int],
+    can_step: Callable[[int, int], bool] | None = None,
 ) -> list[float]:
     """Steps from the nearest of ``sources`` to every flat cell of a rows x cols grid, moving
-    between 4-neighbours that are not ``blocked``.
+    between 4-neighbours that are not ``blocked`` (and, with ``can_step``, only from ``cell``
+    to ``nxt`` where ``can_step(cell, nxt)``).
 
     Returns a list of length rows * cols: 0 at the sources (which count even when blocked: a
     door, a diamond under attack, an avatar's cell), :data:`UNREACHABLE` where no source leads.
-    Moves are symmetric, so it is also the distance from every cell to the nearest source.
+    Without ``can_step`` moves are symmetric, so it is also the distance from every cell to the
+    nearest source.
     """
     moves = grid_moves(rows, cols)
     distance = [UNREACHABLE] * (rows * cols)
@@ -96,7 +99,8 @@ def breadth_first(
         reached = []
         for cell in frontier:
             for _, nxt in moves[cell]:
-                if distance[nxt] == UNREACHABLE and nxt not in blocked:
+                if (distance[nxt] == UNREACHABLE and nxt not in blocked
+                        and (can_step is None or can_step(cell, nxt))):
                     distance[nxt] = steps
                     reached.append(nxt)
         frontier = reached

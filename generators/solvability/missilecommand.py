@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from gvgai_generators.solvability.core import Option, SearchDomain, play_actions
-from gvgai_generators.solvability.walking import MOVES, facing, oriented_step
+from gvgai_generators.solvability.core import SearchDomain
+from gvgai_generators.solvability.walking import shooting_options
 from gvgai_py.engine import Game
 
 MISSILE_COST = 30
@@ -36,18 +36,10 @@ def domain(start: Game) -> SearchDomain:
         )
         return MISSILE_COST * game.count(incoming) + distance / block
 
-    def options(game: Game) -> list[Option]:
-        found = [play_actions(["NIL"]), play_actions(["USE"])]
-        for move in MOVES:
-            found.append(play_actions(oriented_step(game, move)))
-            if facing(game) != move:
-                found.append(play_actions([move]))
-        return found
-
     def state_key(game: Game) -> Hashable:
         avatar = game.avatar
         missiles = tuple(sorted((m.x, m.y) for tid in incoming for m in game.dynamic[tid]))
         return (game.tick, avatar.x, avatar.y, avatar.dx, avatar.dy, missiles,
                 game.count(cities))
 
-    return SearchDomain(options, heuristic, state_key, TICK_WEIGHT)
+    return SearchDomain(shooting_options, heuristic, state_key, TICK_WEIGHT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from gvgai_generators.grid import UNREACHABLE, grid_moves
+from gvgai_generators.grid import UNREACHABLE, breadth_first, grid_moves
 from gvgai_generators.planning import cells_of
 from gvgai_generators.solvability.core import SearchDomain, play_actions
 from gvgai_generators.solvability.walking import MOVES, avatar_cell
@@ -29,24 +29,13 @@ def push_distances(rows: int, cols: int, holes: set[int], walls: set[int]) -> li
     ``p`` to ``p + d`` and needs the avatar on ``p - d``, so both must be free of walls.
     """
     moves = grid_moves(rows, cols)
-    distance = [UNREACHABLE] * (rows * cols)
-    frontier = sorted(holes)
-    for hole in frontier:
-        distance[hole] = 0
-    pushes = 0
-    while frontier:
-        pushes += 1
-        reached = []
-        for target in frontier:
-            for _, box in moves[target]:
-                # The box comes to ``target`` from ``box``, pushed from the cell beyond it.
-                stand = 2 * box - target
-                if (distance[box] == UNREACHABLE and box not in walls and stand not in walls
-                        and any(cell == stand for _, cell in moves[box])):
-                    distance[box] = pushes
-                    reached.append(box)
-        frontier = reached
-    return distance
+
+    def pushable(target: int, box: int) -> bool:
+        # The box comes to ``target`` from ``box``, pushed from the cell beyond it.
+        stand = 2 * box - target
+        return stand not in walls and any(cell == stand for _, cell in moves[box])
+
+    return breadth_first(rows, cols, holes, walls, pushable)
 
 
 def domain(start: Game) -> SearchDomain:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gvgai_generators.grid import breadth_first, grid_moves
+from gvgai_generators.solvability.core import Option, play_actions
 from gvgai_py.engine import Game
 from gvgai_py.engine.compiler import ACTION_DIRECTIONS
 
@@ -27,6 +28,17 @@ def facing(game: Game) -> str | None:
 def oriented_step(game: Game, move: str) -> list[str]:
     """Actions that move an oriented avatar one cell: a turn first unless it faces ``move``."""
     return [move] if facing(game) == move else [move, move]
+
+
+def shooting_options(game: Game) -> list[Option]:
+    """The options of an oriented avatar that shoots (ShootAvatar): wait, shoot, step one cell
+    each way (turning first where needed), or only turn to face a way."""
+    found = [play_actions(["NIL"]), play_actions(["USE"])]
+    for move in MOVES:
+        found.append(play_actions(oriented_step(game, move)))
+        if facing(game) != move:
+            found.append(play_actions([move]))
+    return found
 
 
 def avatar_cell(game: Game) -> int:

@@ -7,14 +7,8 @@ from collections.abc import Hashable
 
 from gvgai_generators.grid import UNREACHABLE
 from gvgai_generators.planning import cells_of
-from gvgai_generators.solvability.core import Option, SearchDomain, play_actions
-from gvgai_generators.solvability.walking import (
-    MOVES,
-    avatar_cell,
-    facing,
-    oriented_step,
-    steps_from,
-)
+from gvgai_generators.solvability.core import SearchDomain
+from gvgai_generators.solvability.walking import avatar_cell, shooting_options, steps_from
 from gvgai_py.engine import Game
 
 TICK_WEIGHT = 0.2
@@ -39,17 +33,9 @@ def domain(start: Game) -> SearchDomain:
             return to_door[here]
         return to_key[here] + key_to_door
 
-    def options(game: Game) -> list[Option]:
-        found = [play_actions(["NIL"]), play_actions(["USE"])]
-        for move in MOVES:
-            found.append(play_actions(oriented_step(game, move)))
-            if facing(game) != move:
-                found.append(play_actions([move]))
-        return found
-
     def state_key(game: Game) -> Hashable:
         avatar = game.avatar
         monsters = sorted((s.x, s.y) for tid in enemies for s in game.dynamic[tid])
         return (game.tick, avatar.tid, avatar.x, avatar.y, avatar.dx, avatar.dy, tuple(monsters))
 
-    return SearchDomain(options, heuristic, state_key, TICK_WEIGHT)
+    return SearchDomain(shooting_options, heuristic, state_key, TICK_WEIGHT)
