@@ -35,7 +35,7 @@ from gvgai_py.files import decode_utf8
 
 __all__ = [
     "EFFECT_PARAMETERS", "IGNORED_GAME_PARAMETERS", "IGNORED_SPRITE_PARAMETERS",
-    "SPRITE_PARAMETERS", "VGDLError", "make_env", "parse_vgdl", "read_vgdl",
+    "SPRITE_PARAMETERS", "VGDLError", "make_env", "parse_vgdl", "read_vgdl", "sprite_parameters",
 ]
 
 MAX_FILE_BYTES = 1 << 20
@@ -436,7 +436,7 @@ class _Reader:
                 if kind is None:
                     self.fail(param.token, f"parameter {param.name!r} is not supported for "
                               f"{sprite_class.name} (sprite type {leaf.name!r}); it takes "
-                              f"{_list(_sprite_parameters(sprite_class))}")
+                              f"{_list(sprite_parameters(sprite_class))}")
                 kinds.add(kind)
             if len(kinds) > 1:
                 self.fail(param.token, f"parameter {param.name!r} means different things for "
@@ -666,7 +666,9 @@ def _sprite_parameter_kind(sprite_class: SpriteClass, name: str) -> str | None:
     return None
 
 
-def _sprite_parameters(sprite_class: SpriteClass) -> list[str]:
+def sprite_parameters(sprite_class: SpriteClass) -> list[str]:
+    """The parameters a SpriteSet entry of ``sprite_class`` may set (docs/vgdl.md,
+    "Parameters")."""
     names = [*SPRITE_PARAMETERS, *(n for n in sprite_class.defaults if n not in SPRITE_PARAMETERS)]
     return names + ["stype"] * (sprite_class.stype is not None)
 

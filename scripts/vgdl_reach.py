@@ -47,6 +47,7 @@ from gvgai_py.engine.description import Termination
 from gvgai_py.engine.effects import EFFECTS
 from gvgai_py.engine.sprites import SPRITE_CLASSES
 from gvgai_py.envs import GVGAIEnv
+from gvgai_py.files import save_atomically
 from gvgai_py.level import Level
 from gvgai_py.outputs import OutputError, check_targets
 from gvgai_py.vgdl import (
@@ -57,9 +58,9 @@ from gvgai_py.vgdl import (
     LIST_FIELDS,
     SECTIONS,
     VGDLError,
-    _sprite_parameters,  # the reader's own list, so that the scan and the reader agree
     parse_vgdl,
     read_vgdl,
+    sprite_parameters,  # the reader's own list, so that the scan and the reader agree
 )
 
 LEVEL_FILE = re.compile(r"(?P<game>.+)_lvl(?P<number>\d+)")
@@ -262,7 +263,7 @@ def _scan_sprites(entries: list[_Entry], inherited) -> list[Found | None]:
                 continue
             found += [
                 _parameter("sprite parameter", name, param,
-                           _sprite_parameters(SPRITE_CLASSES[name]))
+                           sprite_parameters(SPRITE_CLASSES[name]))
                 for name in sorted(classes) if name in SPRITE_CLASSES
             ]
         found += _scan_sprites(entry.children, _passed_down(entry, inherited))
@@ -469,13 +470,16 @@ def _short(error: str) -> str:
 
 
 def write_csv(path: Path, reports: list[GameReport]) -> None:
-    with path.open("w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(["game", "read", "levels", "levels_run", "runs", "missing_pieces",
-                         "hidden", "reader_error", "run_error"])
-        for r in reports:
-            writer.writerow([r.name, r.read, r.levels, r.levels_run, r.runs,
-                             "; ".join(map(str, r.pieces)), r.hidden, r.error, r.run_error])
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(["game", "read", "levels", "levels_run", "runs", "missing_pieces",
+                             "hidden", "reader_error", "run_error"])
+            for r in reports:
+                writer.writerow([r.name, r.read, r.levels, r.levels_run, r.runs,
+                                 "; ".join(map(str, r.pieces)), r.hidden, r.error, r.run_error])
+
+    save_atomically(path, write)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -505,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = survey(args.folder, args.steps, args.seeds)
     text = markdown(reports, args.folder, args.steps, args.seeds, args.top)
     if args.out:
-        args.out.write_text(text)
+        save_atomically(args.out, lambda tmp: tmp.write_text(text))
     else:
         sys.stdout.write(text)
     if args.csv:
